@@ -1,0 +1,177 @@
+import { ClientDisconnectedError, MissingParameterError, OgcError, toOgcError, InvalidParameterError } from '../errors/ogc-error.js';
+import { defaultExceptionFormat } from '../errors/render.js';
+import { createLogger, type Logger } from './logger.js';
+import { loadSettings, type Settings } from './settings.js';
+import { RequestHandler } from './request-handler.js';
+import type { ServerRequest } from './request.js';
+import type { ServerResponse } from './response.js';
+import { ServerInterface } from './server-interface.js';
+import { ApiContext } from '../ogcapi/context.js';
+import { resolveProjectPath } from '../project/resolve.js';
+import type { Project, ProjectLoader } from '../project/project.js';
+import { loadPlugins, type LoadedPlugin } from '../plugins/loader.js';
+import { isLandingRequest, writeLandingPage } from './landing.js';
+
+/** How a Server is built; everything is optional. */
+export interface ServerOptions {
+  settings?: Settings;
+  logger?: Logger;
+  /** Turns a project path into a Project (default: the file must exist; the YAML loader replaces it). */
+  projectLoader?: ProjectLoader;
+  /** Load the plugins on OWS_PLUGINPATH (default true). */
+  loadPlugins?: boolean;
+}
+
+const defaultProjectLoader: ProjectLoader = async (fileName) => ({ fileName });
+
+/**
+ * The server (QgsServer): one per process, handles many requests concurrently. Plugins load once,
+ * before the first request is handled.
+ */
+export class Server {
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly #iface: ServerInterface;
+  readonly #projectLoader: ProjectLoader;
+  readonly #ready: Promise<LoadedPlugin[]>;
+  #inFlight = 0;
+
+  constructor(options: ServerOptions = {}) {
+    this.settings = options.settings ?? loadSettings();
+    this.log = options.logger ?? createLogger(this.settings.logLevel);
+    this.#iface = new ServerInterface(this.settings, this.log);
+    this.#projectLoader = options.projectLoader ?? defaultProjectLoader;
+    this.#ready = options.loadPlugins === false ? Promise.resolve([]) : loadPlugins(this.settings.pluginPaths, this.#iface, this.log);
+  }
+
+  /** The interface plugins are given. */
+  serverInterface(): ServerInterface {
+    return this.#iface;
+  }
+  /** Resolves, with the plugins that loaded, once start-up is done. */
+  ready(): Promise<LoadedPlugin[]> {
+    return this.#ready;
+  }
+  /** Requests being handled now. */
+  inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Handles one request: requestReady filters; then, unless a filter answered or raised, the OGC API
+   * whose root matches or the SERVICE asked; then responseComplete, sendResponse and the final flush.
+   * It never rejects for a bad request: errors become OGC exceptions and are logged.
+   */
+  async handleRequest(request: ServerRequest, response: ServerResponse, project?: Project | null): Promise<void> {
+    await this.#ready;
+    this.#inFlight++;
+    const started = process.hrtime.bigint();
+    const handler = new RequestHandler(request, response, chooseExceptionFormat(this.#iface));
+    const filters = this.#iface.filters();
+    try {
+      await this.#iface.runWithHandler(handler, async () => {
+        response.setFlushHook(() => filters.run('sendResponse', handler));
+        if (!(await this.#step(handler, () => filters.run('requestReady', handler)))) return;
+        if (!handler.exceptionRaised() && response.pendingBytes() === 0 && !response.headersSent()) {
+          if (!(await this.#step(handler, () => this.#dispatch(request, response, handler, project)))) return;
+        }
+        if (!(await this.#step(handler, () => filters.run('responseComplete', handler)))) return;
+        if (!(await this.#step(handler, () => filters.run('sendResponse', handler)))) return;
+        response.setFlushHook(undefined);
+        await response.finish();
+      });
+    } catch (err) {
+      if (!(err instanceof ClientDisconnectedError)) this.log.error({ err }, 'response could not be completed');
+    } finally {
+      response.setFlushHook(undefined);
+      this.#inFlight--;
+      this.log.debug({
+        method: request.method(), url: request.url().pathname + request.url().search, status: response.statusCode(),
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }, 'request');
+    }
+  }
+
+  /** Runs one pipeline step; an error becomes an exception response. False when the request must stop (client gone, or stream broken). */
+  async #step(handler: RequestHandler, fn: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      if (err instanceof ClientDisconnectedError || handler.response().signal.aborted) {
+        this.log.debug({ url: handler.url() }, 'client disconnected');
+        return false;
+      }
+      const ex = toOgcError(err);
+      if (ex.status >= 500) this.log.error({ err, url: handler.url() }, 'request failed');
+      else this.log.debug({ code: ex.code, locator: ex.locator, message: ex.message }, 'request refused');
+      if (handler.headersSent()) {
+        // Part of the body is gone already: the only honest signal left is to cut the stream.
+        handler.response().abort();
+        return false;
+      }
+      handler.setServiceException(ex);
+      return true;
+    }
+  }
+
+  async #dispatch(request: ServerRequest, response: ServerResponse, handler: RequestHandler, given?: Project | null): Promise<void> {
+    const registry = this.#iface.serviceRegistry();
+    const params = request.parameters();
+    let serviceName = params.get('SERVICE')?.trim() ?? '';
+    // As QGIS Server: SERVICE may be left out of WMS GetMap and GetFeatureInfo.
+    if (!serviceName && /^(GetMap|GetFeatureInfo)$/i.test(params.get('REQUEST') ?? '') && registry.getService('WMS')) serviceName = 'WMS';
+    if (!serviceName) {
+      const match = registry.apiForRequest(request);
+      if (match) {
+        handler.setExceptionFormat('json');
+        const project = given !== undefined ? given : await this.#project(request);
+        const ctx = new ApiContext(match.api.rootPath(), match.matchedPath, match.handlerPath, request, response, project, this.#iface);
+        await match.api.executeRequest(ctx);
+        return;
+      }
+      if (isLandingRequest(request)) {
+        writeLandingPage(request, response, this.#iface, this.settings);
+        return;
+      }
+      throw new MissingParameterError('SERVICE', `The SERVICE parameter is missing; services: ${serviceList(this.#iface)}`);
+    }
+    const service = registry.getService(serviceName, params.get('VERSION'));
+    if (!service) {
+      throw new InvalidParameterError('SERVICE', `Service '${serviceName}' is unknown or unsupported; services: ${serviceList(this.#iface)}`);
+    }
+    const method = request.method();
+    const allowed = service.allowMethod ? service.allowMethod(method) : ['GET', 'POST', 'HEAD'].includes(method);
+    if (!allowed) {
+      const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => (service.allowMethod ? service.allowMethod(m) : true)).join(', ');
+      throw new OgcError('MethodNotAllowed', `HTTP method ${method} is not allowed for service ${service.name()}`, { headers: { Allow: allow } });
+    }
+    const project = given !== undefined ? given : await this.#project(request);
+    await service.executeRequest(request, response, project);
+  }
+
+  /** The project named by MAP (inside OWS_PROJECTS_DIR), else OWS_PROJECT_FILE, else none. */
+  async #project(request: ServerRequest): Promise<Project | null> {
+    const map = request.parameter('MAP')?.trim();
+    if (map) return this.#projectLoader(await resolveProjectPath(map, this.settings.projectsDir));
+    if (this.settings.projectFile) return this.#projectLoader(this.settings.projectFile);
+    return null;
+  }
+}
+
+function serviceList(iface: ServerInterface): string {
+  const names = iface.serviceRegistry().services().map((s) => s.name);
+  return names.length ? names.join(', ') : '(none registered)';
+}
+
+/** The exception format of a request: the service's own choice, else by SERVICE and VERSION. */
+function chooseExceptionFormat(iface: ServerInterface) {
+  return (request: ServerRequest) => {
+    const name = request.parameter('SERVICE') ?? '';
+    const version = request.parameter('VERSION') ?? request.parameter('ACCEPTVERSIONS')?.split(',')[0] ?? '';
+    const service = name ? iface.serviceRegistry().getService(name, version || undefined) : undefined;
+    const v = service ? version || service.version() : '';
+    const format = service?.exceptionFormat ? service.exceptionFormat(v) : defaultExceptionFormat(name, v);
+    return v ? { format, version: v } : { format };
+  };
+}

@@ -1,0 +1,53 @@
+import { logLevel } from './logger.js';
+
+/** Server settings, read once from OWS_* environment variables. */
+export interface Settings {
+  /** Default project when the request has no MAP (OWS_PROJECT_FILE). */
+  projectFile: string | null;
+  /** Directory MAP paths are resolved in; MAP cannot leave it (OWS_PROJECTS_DIR). */
+  projectsDir: string | null;
+  /** Directories searched for plugins, colon-separated (OWS_PLUGINPATH). */
+  pluginPaths: string[];
+  /** pino level (OWS_LOG_LEVEL: trace|debug|info|warn|error or 0|1|2). */
+  logLevel: string;
+  /** Public URL of the service, used in capabilities and links (OWS_SERVICE_URL). */
+  serviceUrl: string | null;
+  /** Largest request body accepted, bytes (OWS_MAX_BODY_SIZE, default 64 MiB). */
+  maxBodySize: number;
+  /** How long SIGTERM waits for requests in flight, ms (OWS_SHUTDOWN_TIMEOUT, default 30000). */
+  shutdownTimeout: number;
+}
+
+/** The environment variables the server reads, with their meaning (printed by --help and the README). */
+export const SETTINGS_DOC: Record<string, string> = {
+  OWS_PROJECT_FILE: 'project served when the request has no MAP parameter',
+  OWS_PROJECTS_DIR: 'directory that MAP paths are relative to (MAP cannot leave it)',
+  OWS_PLUGINPATH: 'colon-separated directories holding server plugins',
+  OWS_LOG_LEVEL: 'trace, debug, info (default), warn, error; or 0 (info), 1 (warning), 2 (critical)',
+  OWS_SERVICE_URL: 'public URL of the service, for capabilities and links (else taken from the request)',
+  OWS_MAX_BODY_SIZE: 'largest request body in bytes (default 67108864)',
+  OWS_SHUTDOWN_TIMEOUT: 'milliseconds SIGTERM waits for requests in flight (default 30000)',
+};
+
+/** Reads the settings from an environment (process.env by default); throws with the variable's name on a bad value. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const str = (name: string): string | null => {
+    const v = env[name]?.trim();
+    return v ? v : null;
+  };
+  const int = (name: string, fallback: number): number => {
+    const v = str(name);
+    if (v === null) return fallback;
+    if (!/^\d+$/.test(v)) throw new Error(`${name} ('${v}') must be a non-negative integer`);
+    return Number(v);
+  };
+  return {
+    projectFile: str('OWS_PROJECT_FILE'),
+    projectsDir: str('OWS_PROJECTS_DIR'),
+    pluginPaths: (str('OWS_PLUGINPATH') ?? '').split(':').filter(Boolean),
+    logLevel: logLevel(env['OWS_LOG_LEVEL']),
+    serviceUrl: str('OWS_SERVICE_URL'),
+    maxBodySize: int('OWS_MAX_BODY_SIZE', 64 * 1024 * 1024),
+    shutdownTimeout: int('OWS_SHUTDOWN_TIMEOUT', 30_000),
+  };
+}
