@@ -13,6 +13,9 @@ export async function startServer(binary: string): Promise<{ server: Server; set
   }
   const log = createLogger(settings.logLevel);
   log.info({ binary, node: process.version, settings }, 'starting');
+  // Plugin code may throw or reject outside any request (a timer, a forgotten promise): log it, keep serving.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (kept running)'));
+  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception (kept running)'));
   const server = new Server({ settings, logger: log });
   await server.ready();
   return { server, settings, log };

@@ -6,12 +6,16 @@ import type { ServerInterface } from './server-interface.js';
 import type { Settings } from './settings.js';
 
 /**
- * A GET whose URL has no query parameters but `f`, and no matching API: the server's own landing page.
- * The URL decides, not the parameter map, which filters may have added to.
+ * A GET whose URL has no query parameters but `f`, at the server's root: a path ending in "/", a
+ * single segment ("/ows", as a ScriptAlias gives it), or the path of OWS_SERVICE_URL. The URL decides,
+ * not the parameter map, which filters may have added to.
  */
-export function isLandingRequest(request: ServerRequest): boolean {
+export function isLandingRequest(request: ServerRequest, serviceUrl: string | null = null): boolean {
   if (request.method() !== 'GET' && request.method() !== 'HEAD') return false;
-  return [...request.url().searchParams.keys()].every((k) => k.toLowerCase() === 'f');
+  if (![...request.url().searchParams.keys()].every((k) => k.toLowerCase() === 'f')) return false;
+  const p = request.path();
+  if (p.endsWith('/') || /^\/[^/]*$/.test(p)) return true;
+  return serviceUrl !== null && new URL(serviceUrl).pathname.replace(/\/$/, '') === p.replace(/\/$/, '');
 }
 
 /** Writes the landing page: the registered services with their versions and the APIs with their root paths, as JSON or HTML. */

@@ -1,4 +1,4 @@
-import { ClientDisconnectedError, MissingParameterError, OgcError, toOgcError, InvalidParameterError } from '../errors/ogc-error.js';
+import { ClientDisconnectedError, MissingParameterError, OgcError, toOgcError, InvalidParameterError, NotFoundError } from '../errors/ogc-error.js';
 import { defaultExceptionFormat } from '../errors/render.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -130,9 +130,13 @@ export class Server {
         await match.api.executeRequest(ctx);
         return;
       }
-      if (isLandingRequest(request)) {
+      if (isLandingRequest(request, this.settings.serviceUrl)) {
         writeLandingPage(request, response, this.#iface, this.settings);
         return;
+      }
+      if (request.url().search === '') {
+        handler.setExceptionFormat('json');
+        throw new NotFoundError(`Nothing is served at ${request.path()}`);
       }
       throw new MissingParameterError('SERVICE', `The SERVICE parameter is missing; services: ${serviceList(this.#iface)}`);
     }

@@ -361,5 +361,9 @@ describe('landing page', () => {
     assert.match(html.body, /<a href="[^"]*SERVICE=WMS&amp;REQUEST=GetCapabilities">WMS<\/a>/);
     const byAccept = await call(server, '/', 'GET', { accept: 'text/html,application/xhtml+xml;q=0.9' });
     assert.match(byAccept.body, /^<!DOCTYPE html>/);
+    assert.equal((await call(server, '/ows')).status, 200, 'a single segment is the root under a ScriptAlias');
+    const deep = await call(server, '/a/b/c');
+    assert.equal(deep.status, 404);
+    assert.equal((JSON.parse(deep.body) as { code: string }).code, 'NotFound');
   });
 });

@@ -1,0 +1,113 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { OgcApi } from '../../src/ogcapi/api.js';
+import { OgcApiHandler, Rel } from '../../src/ogcapi/handler.js';
+import { QueryStringParameter } from '../../src/ogcapi/query-string-parameter.js';
+import type { ApiContext } from '../../src/ogcapi/context.js';
+import { call, testServer } from '../support/server.js';
+
+class ItemsHandler extends OgcApiHandler {
+  path() {
+    return /^\/collections\/(?<collectionId>[^/]+)\/items(?:\.(?:json|html))?$/;
+  }
+  operationId() {
+    return 'getItems';
+  }
+  summary() {
+    return 'Items of a collection';
+  }
+  override linkType() {
+    return Rel.items;
+  }
+  override parameters() {
+    return [
+      new QueryStringParameter('limit', false, QueryStringParameter.Type.Integer, 'page size', 10),
+      new QueryStringParameter('flat', false, QueryStringParameter.Type.Boolean, 'flatten', false),
+      new QueryStringParameter('properties', false, QueryStringParameter.Type.List, 'properties to return'),
+      new QueryStringParameter('sort', false, QueryStringParameter.Type.String, 'order', 'asc', ['asc', 'desc']),
+      new QueryStringParameter('scale', false, QueryStringParameter.Type.Double, 'scale'),
+    ];
+  }
+  async handleRequest(context: ApiContext) {
+    await this.write({ values: this.values(context), handlerPath: context.handlerPath(), matched: context.matchedPath(), links: this.links(context) }, context);
+  }
+}
+
+function server() {
+  const s = testServer();
+  const api = new OgcApi(s.iface, '/features', 'features', 'test features', '1.0.0');
+  api.registerHandler(new ItemsHandler());
+  s.iface.serviceRegistry().registerApi(api);
+  return { ...s, api };
+}
+
+describe('OgcApi routing', () => {
+  test('named groups and typed parameters reach the handler', async () => {
+    const { server: s } = server();
+    const r = await call(s, '/ows/features/collections/cities/items?limit=5&flat=true&properties=a,b&sort=DESC&scale=0.5');
+    assert.equal(r.status, 200);
+    const body = JSON.parse(r.body) as { values: Record<string, unknown>; handlerPath: string; matched: string; links: Array<{ rel: string; type: string }> };
+    assert.deepEqual(body.values, { collectionId: 'cities', limit: 5, flat: true, properties: ['a', 'b'], sort: 'desc', scale: 0.5 });
+    assert.equal(body.handlerPath, '/collections/cities/items');
+    assert.equal(body.matched, '/ows/features');
+    assert.deepEqual(body.links.map((l) => [l.rel, l.type]), [['self', 'application/json'], ['alternate', 'text/html']]);
+  });
+
+  test('defaults apply when parameters are absent', async () => {
+    const { server: s } = server();
+    const body = JSON.parse((await call(s, '/features/collections/x/items')).body) as { values: Record<string, unknown> };
+    assert.deepEqual(body.values, { collectionId: 'x', limit: 10, flat: false, sort: 'asc' }, 'absent optional values are undefined (dropped by JSON)');
+  });
+
+  test('bad values are 400 JSON naming the parameter', async () => {
+    const { server: s } = server();
+    for (const [q, locator, text] of [
+      ['limit=ten', 'limit', "limit ('ten') cannot be converted into int"],
+      ['flat=maybe', 'flat', "flat ('maybe') cannot be converted into boolean"],
+      ['sort=up', 'sort', "sort ('up') is not valid; expected one of: asc, desc"],
+      ['scale=1e', 'scale', "scale ('1e') cannot be converted into double"],
+    ] as const) {
+      const r = await call(s, `/features/collections/x/items?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match(r.headers['Content-Type'] ?? '', /^application\/json/);
+      assert.deepEqual(JSON.parse(r.body), { code: 'InvalidParameterValue', description: text, locator });
+    }
+  });
+
+  test('an unknown path inside the API is a JSON 404; outside any API it is not the API\'s', async () => {
+    const { server: s } = server();
+    const r = await call(s, '/features/nothing/here');
+    assert.equal(r.status, 404);
+    assert.equal((JSON.parse(r.body) as { code: string }).code, 'NotFound');
+    const other = await call(s, '/featuresque/collections/x/items');
+    assert.equal(other.status, 404, 'a root must match whole path segments');
+    assert.match(other.body, /Nothing is served at \/featuresque/);
+  });
+
+  test('format by extension, f, and Accept; 406 when nothing fits', async () => {
+    const { server: s } = server();
+    assert.match((await call(s, '/features/collections/x/items.html')).headers['Content-Type'] ?? '', /^text\/html/);
+    assert.match((await call(s, '/features/collections/x/items?f=html')).headers['Content-Type'] ?? '', /^text\/html/);
+    assert.match((await call(s, '/features/collections/x/items', 'GET', { accept: '*/*' })).headers['Content-Type'] ?? '', /^application\/json/);
+    assert.match((await call(s, '/features/collections/x/items', 'GET', { accept: 'text/html;q=0.5, application/json;q=0.9' })).headers['Content-Type'] ?? '', /^application\/json/);
+    const bad = await call(s, '/features/collections/x/items', 'GET', { accept: 'application/xml' });
+    assert.equal(bad.status, 406);
+    assert.equal((JSON.parse(bad.body) as { code: string }).code, 'NotAcceptable');
+  });
+
+  test('registration refuses clashes', () => {
+    const { iface, api } = server();
+    assert.throws(() => api.registerHandler(new ItemsHandler()), /already has a handler getItems/);
+    assert.throws(() => iface.serviceRegistry().registerApi(new OgcApi(iface, '/features/', 'again')), /already registered at \/features/);
+    assert.throws(() => new OgcApi(iface, '/', 'root'), /must start with/);
+  });
+
+  test('QueryStringParameter describes itself for OpenAPI', () => {
+    assert.deepEqual(new QueryStringParameter('properties', false, 'list', 'props').toOpenApi(), {
+      name: 'properties', in: 'query', required: false, description: 'props', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: false,
+    });
+    assert.deepEqual(new QueryStringParameter('scale', true, 'double', 's', 1).toOpenApi(), {
+      name: 'scale', in: 'query', required: true, description: 's', schema: { type: 'number', default: 1 },
+    });
+  });
+});
