@@ -1,6 +1,13 @@
 import { create } from 'xmlbuilder2';
 import type { OgcError } from './ogc-error.js';
 
+/** Characters XML 1.0 forbids; client input may carry them into messages. */
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** Replaces characters XML cannot hold with U+FFFD. */
+function xmlSafe(s: string): string {
+  return s.replace(XML_INVALID, '\uFFFD');
+}
+
 /** The exception documents the server can write. */
 export type ExceptionFormat = 'wms-1.1.1' | 'wms-1.3.0' | 'ogc-1.2.0' | 'ows-1.0' | 'ows-1.1' | 'ows-2.0' | 'json';
 
@@ -49,7 +56,7 @@ export function renderException(err: OgcError, format: ExceptionFormat, serviceV
       const doc = create({ version: '1.0', encoding: 'UTF-8', standalone: false })
         .dtd({ name: 'ServiceExceptionReport', sysID: 'http://schemas.opengis.net/wms/1.1.1/exception_1_1_1.dtd' })
         .ele('ServiceExceptionReport', { version: '1.1.1' });
-      doc.ele('ServiceException', attrs(err)).txt(err.message);
+      doc.ele('ServiceException', attrs(err)).txt(xmlSafe(err.message));
       return { contentType: 'application/vnd.ogc.se_xml; charset=utf-8', body: doc.end({ prettyPrint: true }) };
     }
     case 'wms-1.3.0':
@@ -63,7 +70,7 @@ export function renderException(err: OgcError, format: ExceptionFormat, serviceV
         'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
         'xsi:schemaLocation': schema,
       });
-      doc.ele('http://www.opengis.net/ogc', 'ServiceException', attrs(err)).txt(err.message);
+      doc.ele('http://www.opengis.net/ogc', 'ServiceException', attrs(err)).txt(xmlSafe(err.message));
       return { contentType: 'text/xml; charset=utf-8', body: doc.end({ prettyPrint: true }) };
     }
     default: {
@@ -74,13 +81,13 @@ export function renderException(err: OgcError, format: ExceptionFormat, serviceV
         'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
         'xsi:schemaLocation': `${o.ns} ${o.schema}`,
       });
-      const ex = doc.ele(o.ns, 'ows:Exception', { exceptionCode: err.code, ...(err.locator ? { locator: err.locator } : {}) });
-      ex.ele(o.ns, 'ows:ExceptionText').txt(err.message);
+      const ex = doc.ele(o.ns, 'ows:Exception', { exceptionCode: xmlSafe(err.code), ...(err.locator ? { locator: xmlSafe(err.locator) } : {}) });
+      ex.ele(o.ns, 'ows:ExceptionText').txt(xmlSafe(err.message));
       return { contentType: 'text/xml; charset=utf-8', body: doc.end({ prettyPrint: true }) };
     }
   }
 }
 
 function attrs(err: OgcError): Record<string, string> {
-  return { code: err.code, ...(err.locator ? { locator: err.locator } : {}) };
+  return { code: xmlSafe(err.code), ...(err.locator ? { locator: xmlSafe(err.locator) } : {}) };
 }

@@ -97,9 +97,9 @@ export class AccessControl extends PriorityRegistry<AccessControlFilterLike> {
     }
     return current;
   }
-  /** True if every filter allows editing this feature. */
+  /** True if every filter allows editing this feature; anything but an explicit true refuses (fail closed). */
   allowToEdit(layer: ServerLayer, feature: ServerFeature): boolean {
-    return this.list().every((f) => !f.allowToEdit || f.allowToEdit(layer, feature) !== false);
+    return this.list().every((f) => !f.allowToEdit || f.allowToEdit(layer, feature) === true);
   }
   /** The key every cache entry is made with; null means "do not cache" (a filter gave no key). */
   cacheKey(): string | null {

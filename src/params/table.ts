@@ -74,8 +74,9 @@ export function parseValue(name: string, spec: ParamSpec, raw: string | undefine
   const value = raw.trim();
   switch (spec.type) {
     case 'integer': {
-      if (!/^[+-]?\d+$/.test(value)) throw cannotConvert(name, raw, spec.type);
-      return checkRange(name, spec, raw, Number.parseInt(value, 10));
+      const n = Number.parseInt(value, 10);
+      if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n)) throw cannotConvert(name, raw, spec.type);
+      return checkRange(name, spec, raw, n);
     }
     case 'double': {
       const n = Number(value);

@@ -25,5 +25,5 @@ export async function resolveProjectPath(map: string, projectsDir: string | null
 
 function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel);
 }

@@ -28,20 +28,28 @@ export function negotiate(offered: readonly ContentTypeValue[], f: string | unde
     const hit = offered.find((o) => o === want || (want === ContentType.JSON && o === ContentType.GEOJSON) || (want === ContentType.GEOJSON && o === ContentType.JSON));
     return hit ?? null;
   }
-  // No preference (no Accept, or only */*): machine clients get JSON when it is offered; browsers ask for HTML.
-  const fallback = offered.find((o) => o === ContentType.JSON || o === ContentType.GEOJSON) ?? offered[0] ?? null;
-  if (!accept || !accept.trim()) return fallback;
-  const ranges = accept.split(',').map((part, i) => {
+  if (!accept || !accept.trim()) return preferJson(offered);
+  const all = accept.split(',').map((part, i) => {
     const [type = '', ...params] = part.trim().toLowerCase().split(';').map((s) => s.trim());
     const q = params.find((p) => p.startsWith('q='));
-    return { type, q: q ? Number(q.slice(2)) : 1, i };
-  }).filter((r) => r.type && r.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
+    const qv = q ? Number(q.slice(2)) : 1;
+    return { type, q: Number.isFinite(qv) ? qv : 0, i };
+  }).filter((r) => r.type);
+  // q=0 refuses a type outright (RFC 9110), even where a wildcard would take it.
+  const refused = new Set(all.filter((r) => r.q <= 0 && !r.type.includes('*')).map((r) => r.type));
+  const usable = offered.filter((o) => !refused.has(o.split(';')[0]!.toLowerCase()));
+  const ranges = all.filter((r) => r.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
   for (const r of ranges) {
-    if (r.type === '*/*') return fallback;
-    const hit = offered.find((o) => matches(r.type, o));
+    if (r.type === '*/*') return preferJson(usable);
+    const hit = usable.find((o) => matches(r.type, o));
     if (hit) return hit;
   }
   return null;
+}
+
+/** No preference (no Accept, or only a wildcard): machine clients get JSON when it is offered; browsers ask for HTML. */
+function preferJson(offered: readonly ContentTypeValue[]): ContentTypeValue | null {
+  return offered.find((o) => o === ContentType.JSON || o === ContentType.GEOJSON) ?? offered[0] ?? null;
 }
 
 function matches(range: string, offered: string): boolean {

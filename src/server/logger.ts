@@ -12,8 +12,8 @@ export function logLevel(value: string | undefined): string {
   if (LEVEL_WORDS.includes(v)) return v;
   if (v === 'warning') return 'warn';
   if (v === 'critical') return 'error';
-  const qgis: Record<string, string> = { '0': 'info', '1': 'warn', '2': 'error' };
-  if (qgis[v]) return qgis[v];
+  const qgis = new Map([['0', 'info'], ['1', 'warn'], ['2', 'error']]).get(v);
+  if (qgis) return qgis;
   throw new Error(`OWS_LOG_LEVEL '${value}' is not one of ${LEVEL_WORDS.join(', ')}, 0, 1, 2`);
 }
 

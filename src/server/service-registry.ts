@@ -88,6 +88,7 @@ export class ServiceRegistry {
     const p = request.path().replace(/\/{2,}/g, '/');
     for (const api of this.#apis) {
       const root = normaliseRoot(api.rootPath());
+      if (root === '/') return { api, matchedPath: '', handlerPath: p };
       let from = 0;
       for (;;) {
         const at = p.indexOf(root, from);
