@@ -4,6 +4,7 @@ import type { ServerRequest } from './request.js';
 import type { ServerResponse } from './response.js';
 import type { ServerInterface } from './server-interface.js';
 import type { Settings } from './settings.js';
+import { serviceUrl } from './service-url.js';
 
 /**
  * A GET whose URL has no query parameters but `f`, at the server's root: a path ending in "/", a
@@ -20,7 +21,7 @@ export function isLandingRequest(request: ServerRequest, serviceUrl: string | nu
 
 /** Writes the landing page: the registered services with their versions and the APIs with their root paths, as JSON or HTML. */
 export function writeLandingPage(request: ServerRequest, response: ServerResponse, iface: ServerInterface, settings: Settings): void {
-  const base = (settings.serviceUrl ?? request.url().origin + request.path()).replace(/\/?$/, '/');
+  const base = serviceUrl(request, settings.serviceUrl).toString().replace(/\/?$/, '/');
   const registry = iface.serviceRegistry();
   const services = registry.services().map(({ name, versions }) => ({
     name,
