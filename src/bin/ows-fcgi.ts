@@ -176,9 +176,11 @@ async function main(): Promise<void> {
     log.fatal({ err: (err as Error).message }, 'cannot accept FastCGI connections');
     process.exit(1);
   }
+  // The FastCGI transports count a request from its PARAMS to its END_REQUEST: a POST whose body is
+  // still arriving, or an answer whose END_REQUEST is not written yet, is in flight too.
   gracefulShutdown(() => {
     for (const t of transports) t.shutdown();
-  }, server, log, settings.shutdownTimeout);
+  }, server, log, settings.shutdownTimeout, () => transports.reduce((n, t) => n + t.active(), 0));
 }
 
 void main();

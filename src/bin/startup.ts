@@ -28,19 +28,21 @@ export function settingsHelp(): string {
 
 /**
  * Stops on SIGTERM / SIGINT: stop accepting, let requests in flight finish (up to OWS_SHUTDOWN_TIMEOUT), exit 0.
+ * `busy` counts what the transport still holds that the server does not see (bodies arriving, answers being written).
  */
-export function gracefulShutdown(closeListeners: () => void, server: Server, log: Logger, timeoutMs: number): void {
+export function gracefulShutdown(closeListeners: () => void, server: Server, log: Logger, timeoutMs: number, busy: () => number = () => 0): void {
+  const inFlight = () => Math.max(server.inFlight(), busy());
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, inFlight: server.inFlight() }, 'stopping: no new connections, finishing requests in flight');
+    log.info({ signal, inFlight: inFlight() }, 'stopping: no new connections, finishing requests in flight');
     closeListeners();
     const deadline = Date.now() + timeoutMs;
     const poll = setInterval(() => {
-      if (server.inFlight() === 0 || Date.now() > deadline) {
+      if (inFlight() === 0 || Date.now() > deadline) {
         clearInterval(poll);
-        if (server.inFlight() > 0) log.warn({ inFlight: server.inFlight() }, 'shutdown timeout: exiting with requests in flight');
+        if (inFlight() > 0) log.warn({ inFlight: inFlight() }, 'shutdown timeout: exiting with requests in flight');
         else log.info('stopped');
         process.exit(0);
       }

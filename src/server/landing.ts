@@ -21,7 +21,7 @@ export function isLandingRequest(request: ServerRequest, serviceUrl: string | nu
 
 /** Writes the landing page: the registered services with their versions and the APIs with their root paths, as JSON or HTML. */
 export function writeLandingPage(request: ServerRequest, response: ServerResponse, iface: ServerInterface, settings: Settings): void {
-  const base = serviceUrl(request, settings.serviceUrl).toString().replace(/\/?$/, '/');
+  const base = serviceUrl(request, settings.serviceUrl, settings.trustProxy).toString().replace(/\/?$/, '/');
   const registry = iface.serviceRegistry();
   const services = registry.services().map(({ name, versions }) => ({
     name,

@@ -3,13 +3,15 @@ import type { ServerRequest } from './request.js';
 /**
  * The public URL of the service for a request, as clients must call it back (capabilities, links):
  * OWS_SERVICE_URL when set; else the request URL without its query, with scheme, host and path
- * prefix taken from `Forwarded` (RFC 7239) or `X-Forwarded-Proto` / `-Host` / `-Prefix` when a proxy sends them.
+ * prefix taken from `Forwarded` (RFC 7239) or `X-Forwarded-Proto` / `-Host` / `-Prefix` when the proxy is
+ * trusted (OWS_TRUST_PROXY): a client could otherwise write any host into documents that others get from a cache.
  */
-export function serviceUrl(request: ServerRequest, configured: string | null): URL {
+export function serviceUrl(request: ServerRequest, configured: string | null, trustProxy = false): URL {
   if (configured) return new URL(configured);
   const url = request.url();
   url.search = '';
   url.hash = '';
+  if (!trustProxy) return url;
   const fwd = parseForwarded(request.header('forwarded'));
   const proto = fwd['proto'] ?? first(request.header('x-forwarded-proto'));
   const host = fwd['host'] ?? first(request.header('x-forwarded-host'));

@@ -12,6 +12,8 @@ export interface Settings {
   logLevel: string;
   /** Public URL of the service, used in capabilities and links (OWS_SERVICE_URL). */
   serviceUrl: string | null;
+  /** Whether Forwarded / X-Forwarded-* request headers are believed (OWS_TRUST_PROXY; default false). */
+  trustProxy: boolean;
   /** Largest request body accepted, bytes (OWS_MAX_BODY_SIZE, default 64 MiB). */
   maxBodySize: number;
   /** How long SIGTERM waits for requests in flight, ms (OWS_SHUTDOWN_TIMEOUT, default 30000). */
@@ -25,6 +27,7 @@ export const SETTINGS_DOC: Record<string, string> = {
   OWS_PLUGINPATH: 'colon-separated directories holding server plugins',
   OWS_LOG_LEVEL: 'trace, debug, info (default), warn, error; or 0 (info), 1 (warning), 2 (critical)',
   OWS_SERVICE_URL: 'public URL of the service, for capabilities and links (else taken from the request)',
+  OWS_TRUST_PROXY: '1 to build URLs from Forwarded / X-Forwarded-* headers (only behind a proxy that sets them; default 0)',
   OWS_MAX_BODY_SIZE: 'largest request body in bytes (default 67108864)',
   OWS_SHUTDOWN_TIMEOUT: 'milliseconds SIGTERM waits for requests in flight (default 30000)',
 };
@@ -41,12 +44,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (!/^\d+$/.test(v)) throw new Error(`${name} ('${v}') must be a non-negative integer`);
     return Number(v);
   };
+  const bool = (name: string): boolean => {
+    const v = str(name)?.toLowerCase();
+    if (v === null || v === undefined || ['0', 'false', 'no', 'off'].includes(v)) return false;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    throw new Error(`${name} ('${v}') must be 1 or 0`);
+  };
   return {
     projectFile: str('OWS_PROJECT_FILE'),
     projectsDir: str('OWS_PROJECTS_DIR'),
     pluginPaths: (str('OWS_PLUGINPATH') ?? '').split(':').filter(Boolean),
     logLevel: logLevel(env['OWS_LOG_LEVEL']),
     serviceUrl: str('OWS_SERVICE_URL'),
+    trustProxy: bool('OWS_TRUST_PROXY'),
     maxBodySize: int('OWS_MAX_BODY_SIZE', 64 * 1024 * 1024),
     shutdownTimeout: int('OWS_SHUTDOWN_TIMEOUT', 30_000),
   };

@@ -36,14 +36,24 @@ interface FastcgiStreamModule {
   records: { BeginRequest: { flags: Record<string, number> } };
 }
 
+type StreamMethod = (this: object, ...args: unknown[]) => unknown;
+
+interface StreamsModule {
+  OutputStream: (new (...args: unknown[]) => object) & { prototype: { _write: StreamMethod; _destroy: StreamMethod; __owsPatched?: boolean } };
+}
+
 let fcgiModule: NodeFastcgi | undefined;
 
 /**
- * Loads node-fastcgi 2.0.0 with its FCGI_KEEP_CONN bug fixed: lib/server.js tests
- * `BeginRequest.flags.KEEP_CONN`, but fastcgi-stream spells the flag `KEEPCONN`, so it always reads 0
- * and every connection is closed after its first response although nginx (`fastcgi_keep_conn on`)
- * asked to keep it; nginx then fails requests sent on such a connection (502s, lost POSTs). The alias
- * is set on the fastcgi-stream instance node-fastcgi itself resolves.
+ * Loads node-fastcgi 2.0.0 with two bugs fixed, on the module instances it uses itself:
+ * - lib/server.js tests `BeginRequest.flags.KEEP_CONN`, but fastcgi-stream spells the flag
+ *   `KEEPCONN`: it always reads 0 and every connection is closed after its first response although
+ *   nginx (`fastcgi_keep_conn on`) asked to keep it; nginx then fails requests it sent on such a
+ *   connection (502s, lost POSTs under load).
+ * - each request's FCGI_STDERR stream (never written to: logs go to the process's stderr) is closed
+ *   when the request stream closes, which is after END_REQUEST: an empty STDERR record then follows
+ *   END_REQUEST, a protocol error that makes nginx drop the kept connection every time. A stderr
+ *   stream that carried nothing is now left without a closing record.
  */
 function nodeFastcgi(): NodeFastcgi {
   if (fcgiModule) return fcgiModule;
@@ -53,6 +63,23 @@ function nodeFastcgi(): NodeFastcgi {
   const stream = fromServer('fastcgi-stream') as FastcgiStreamModule;
   const flags = stream.records.BeginRequest.flags;
   if (flags['KEEP_CONN'] === undefined) flags['KEEP_CONN'] = flags['KEEPCONN'] ?? 1;
+
+  const { OutputStream } = fromServer('./streams.js') as StreamsModule;
+  const proto = OutputStream.prototype;
+  if (!proto.__owsPatched) {
+    const write = proto._write;
+    const destroy = proto._destroy;
+    proto._write = function (this: object, ...args: unknown[]) {
+      Object.assign(this, { __owsWrote: true });
+      return write.apply(this, args);
+    };
+    // The stdout stream (IOStream) borrows this _destroy too: only true OutputStreams (stderr) change.
+    proto._destroy = function (this: object, ...args: unknown[]) {
+      if (this instanceof OutputStream && !(this as { __owsWrote?: boolean }).__owsWrote) Object.assign(this, { _finalized: true });
+      return destroy.apply(this, args);
+    };
+    proto.__owsPatched = true;
+  }
 
   fcgiModule = localRequire('node-fastcgi') as NodeFastcgi;
   return fcgiModule;
@@ -158,9 +185,10 @@ export function createFastcgiTransport(server: Server, options: FastcgiTransport
       done = true;
       active--;
       conn.off('close', finished);
-      const left = Math.max(0, (perConnection.get(conn) ?? 1) - 1);
-      perConnection.set(conn, left);
-      if (stopping && left === 0 && !conn.destroyed) conn.end();
+      const count = perConnection.get(conn);
+      if (count === undefined) return; // the connection is gone already
+      perConnection.set(conn, count - 1);
+      if (stopping && count === 1 && !conn.destroyed) conn.end();
     };
     // 'close' on the request stream comes after its END_REQUEST is written; a lost connection never gets there.
     stream.once('close', finished);
@@ -175,6 +203,7 @@ export function createFastcgiTransport(server: Server, options: FastcgiTransport
   fcgiServer.timeout = options.timeout ?? 0;
 
   fcgiServer.on('connection', (socket: Socket) => {
+    server.log.debug('FastCGI connection accepted');
     perConnection.set(socket, 0);
     socket.once('close', () => perConnection.delete(socket));
     // A record node-fastcgi cannot parse (an unknown type, a stray client) throws inside its 'data'
@@ -192,7 +221,8 @@ export function createFastcgiTransport(server: Server, options: FastcgiTransport
     }
     if (stopping) socket.end();
   });
-  fcgiServer.on('protocolError', (err: Error) => server.log.warn({ err: err.message }, 'FastCGI protocol error'));
+  // Mostly STDIN records still coming for a request answered early (e.g. 413): ignored, as FastCGI allows.
+  fcgiServer.on('protocolError', (err: Error) => server.log.debug({ err: err.message }, 'FastCGI record ignored'));
   fcgiServer.on('clientError', (err: Error, socket: Socket) => {
     server.log.debug({ err: err.message }, 'FastCGI connection error');
     socket.destroy();

@@ -37,7 +37,14 @@ export class NodeHttpResponse extends ServerResponse {
   }
   protected async sendEnd(): Promise<void> {
     if (this.#res.writableEnded) return;
-    await new Promise<void>((resolve) => this.#res.end(resolve));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.#res.off('close', done);
+        resolve();
+      };
+      this.#res.once('close', done); // a socket that dies at the very end must not leave the request hanging
+      this.#res.end(done);
+    });
   }
 }
 
@@ -55,11 +62,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** The absolute URL of a request: scheme and host from forwarding headers or the connection. */
+/** The absolute URL of a request as it reached us: scheme from the connection, host from Host (forwarding headers are serviceUrl's business). */
 export function requestUrl(req: IncomingMessage, secure: boolean): string {
-  const proto = headerValue(req, 'x-forwarded-proto')?.split(',')[0]?.trim() || (secure ? 'https' : 'http');
-  const host = headerValue(req, 'x-forwarded-host')?.split(',')[0]?.trim() || headerValue(req, 'host') || 'localhost';
-  return `${proto}://${host}${req.url ?? '/'}`;
+  const host = headerValue(req, 'host')?.trim();
+  const safeHost = host && /^[\w.\-:[\]]+$/.test(host) ? host : 'localhost';
+  return `${secure ? 'https' : 'http'}://${safeHost}${req.url ?? '/'}`;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -10,6 +10,7 @@ describe('loadSettings', () => {
       pluginPaths: [],
       logLevel: 'info',
       serviceUrl: null,
+      trustProxy: false,
       maxBodySize: 64 * 1024 * 1024,
       shutdownTimeout: 30_000,
     } satisfies Settings);
@@ -22,6 +23,7 @@ describe('loadSettings', () => {
       OWS_PLUGINPATH: '/opt/plugins:/usr/share/ows/plugins',
       OWS_LOG_LEVEL: 'debug',
       OWS_SERVICE_URL: 'https://maps.example.org/ows',
+      OWS_TRUST_PROXY: 'yes',
       OWS_MAX_BODY_SIZE: '1048576',
       OWS_SHUTDOWN_TIMEOUT: '5000',
     });
@@ -31,6 +33,7 @@ describe('loadSettings', () => {
       pluginPaths: ['/opt/plugins', '/usr/share/ows/plugins'],
       logLevel: 'debug',
       serviceUrl: 'https://maps.example.org/ows',
+      trustProxy: true,
       maxBodySize: 1048576,
       shutdownTimeout: 5000,
     });
@@ -102,5 +105,14 @@ describe('SETTINGS_DOC', () => {
       assert.match(name, /^OWS_[A-Z_]+$/);
       assert.ok(doc.length > 10, `${name} is described`);
     }
+  });
+});
+
+describe('OWS_TRUST_PROXY', () => {
+  it('is false by default and refuses words it does not know', () => {
+    assert.equal(loadSettings({}).trustProxy, false);
+    assert.equal(loadSettings({ OWS_TRUST_PROXY: '0' }).trustProxy, false);
+    assert.equal(loadSettings({ OWS_TRUST_PROXY: 'on' }).trustProxy, true);
+    assert.throws(() => loadSettings({ OWS_TRUST_PROXY: 'maybe' }), /OWS_TRUST_PROXY \('maybe'\) must be 1 or 0/);
   });
 });
