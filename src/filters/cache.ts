@@ -51,7 +51,7 @@ type Kind = 'Document' | 'Image';
 
 /**
  * The cache filters seen as one (QgsServerCacheManager). The key handed to filters is made of the
- * project file, the sorted request parameters and the access-control cacheKey; when access control
+ * project file, the method, the URL's origin and path, the sorted request parameters and the access-control cacheKey; when access control
  * gives no key, nothing is read from or written to any cache.
  */
 export class CacheManager extends PriorityRegistry<ServerCacheFilterLike> {
@@ -60,7 +60,9 @@ export class CacheManager extends PriorityRegistry<ServerCacheFilterLike> {
     const ac = accessControl.cacheKey();
     if (ac === null) return null;
     const params = [...request.parameters()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return JSON.stringify([project?.fileName ?? '', request.method(), params, ac]);
+    // Documents carry URLs built from the address the client used: two hosts never share an entry.
+    const url = request.url();
+    return JSON.stringify([project?.fileName ?? '', request.method(), url.origin + url.pathname, params, ac]);
   }
 
   getCachedDocument(project: Project | null, request: ServerRequest, ac: AccessControl): Promise<Buffer | null> {

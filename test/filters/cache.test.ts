@@ -286,3 +286,13 @@ describe('ServerCacheFilter (base class)', () => {
     assert.equal(await m.getCachedImage(PROJECT, req(), NO_AC), null);
   });
 });
+
+describe('CacheManager.keyFor: the address the client used', () => {
+  it('differs by host and path, not by query order', () => {
+    const ac = new AccessControl('ac');
+    const k = (url: string) => CacheManager.keyFor({ fileName: '/p.yaml' }, new BufferRequest(url), ac);
+    assert.notEqual(k('http://a.example/ows?SERVICE=WMS'), k('http://b.example/ows?SERVICE=WMS'));
+    assert.notEqual(k('http://a.example/ows?SERVICE=WMS'), k('http://a.example/other?SERVICE=WMS'));
+    assert.equal(k('http://a.example/ows?SERVICE=WMS&REQUEST=x'), k('http://a.example/ows?request=x&service=WMS'));
+  });
+});
