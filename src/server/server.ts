@@ -11,18 +11,20 @@ import { resolveProjectPath } from '../project/resolve.js';
 import type { Project, ProjectLoader } from '../project/project.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/loader.js';
 import { isLandingRequest, writeLandingPage } from './landing.js';
+import { ProjectCache, projectLoaderFrom } from '../project/cache.js';
+import { MemoryCache } from '../filters/memory-cache.js';
 
 /** How a Server is built; everything is optional. */
 export interface ServerOptions {
   settings?: Settings;
   logger?: Logger;
-  /** Turns a project path into a Project (default: the file must exist; the YAML loader replaces it). */
+  /** Turns a project path into a Project (default: the YAML project loader with its cache, reloading changed files). */
   projectLoader?: ProjectLoader;
+  /** Register the in-memory default cache filter (default true). */
+  memoryCache?: boolean;
   /** Load the plugins on OWS_PLUGINPATH (default true). */
   loadPlugins?: boolean;
 }
-
-const defaultProjectLoader: ProjectLoader = async (fileName) => ({ fileName });
 
 /**
  * The server (QgsServer): one per process, handles many requests concurrently. Plugins load once,
@@ -40,7 +42,18 @@ export class Server {
     this.settings = options.settings ?? loadSettings();
     this.log = options.logger ?? createLogger(this.settings.logLevel);
     this.#iface = new ServerInterface(this.settings, this.log);
-    this.#projectLoader = options.projectLoader ?? defaultProjectLoader;
+    if (options.memoryCache !== false) this.#iface.registerServerCache(new MemoryCache(), 1000);
+    if (options.projectLoader) {
+      this.#projectLoader = options.projectLoader;
+    } else {
+      const projects = new ProjectCache();
+      // A reloaded project drops its cached capabilities and legends.
+      projects.onInvalidate((fileName) => {
+        const caches = this.#iface.cacheManager();
+        void caches.deleteCachedDocuments({ fileName }).then(() => caches.deleteCachedImages({ fileName }));
+      });
+      this.#projectLoader = projectLoaderFrom(projects);
+    }
     this.#ready = options.loadPlugins === false ? Promise.resolve([]) : loadPlugins(this.settings.pluginPaths, this.#iface, this.log);
   }
 
@@ -157,9 +170,20 @@ export class Server {
   /** The project named by MAP (inside OWS_PROJECTS_DIR), else OWS_PROJECT_FILE, else none. */
   async #project(request: ServerRequest): Promise<Project | null> {
     const map = request.parameter('MAP')?.trim();
-    if (map) return this.#projectLoader(await resolveProjectPath(map, this.settings.projectsDir));
-    if (this.settings.projectFile) return this.#projectLoader(this.settings.projectFile);
+    if (map) return this.#load(await resolveProjectPath(map, this.settings.projectsDir), map);
+    if (this.settings.projectFile) return this.#load(this.settings.projectFile, 'default');
     return null;
+  }
+
+  /** Loads a project; a broken one is logged in full and answered with a 500 that names it, not its insides. */
+  async #load(fileName: string, shownAs: string): Promise<Project> {
+    try {
+      return await this.#projectLoader(fileName);
+    } catch (err) {
+      if (err instanceof OgcError) throw err;
+      this.log.error({ project: fileName, reason: err instanceof Error ? err.message : String(err) }, 'project cannot be loaded');
+      throw new OgcError('NoApplicableCode', `The ${shownAs === 'default' ? 'default project' : `project '${shownAs}'`} cannot be loaded; the server log says why`);
+    }
   }
 }
 

@@ -28,7 +28,7 @@ describe('the seed minimal example, line for line', () => {
   test('Server, BufferRequest, BufferResponse, handleRequest, headers(), body()', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ows-proj-'));
     await writeFile(path.join(dir, 'helloworld.yaml'), 'title: hello\n');
-    const { server: srv, iface } = testServer({ projectsDir: dir });
+    const { server: srv, iface } = testServer({ projectsDir: dir }, { projectLoader: async (fileName) => ({ fileName }) });
     iface.serviceRegistry().registerService(service('WMS', '1.3.0', (_req, res, project) => {
       res.setHeader('Content-Type', 'text/xml');
       res.write(`<WMS_Capabilities project="${path.basename(project!.fileName)}"/>`);
@@ -324,7 +324,7 @@ describe('projects', () => {
     await writeFile(path.join(dir, 'sub', 'a.yaml'), 'x: 1\n');
     await writeFile(path.join(root, 'outside.yaml'), 'x: 1\n');
     await symlink(path.join(root, 'outside.yaml'), path.join(dir, 'link.yaml'));
-    const { server, iface } = testServer({ projectsDir: dir });
+    const { server, iface } = testServer({ projectsDir: dir }, { projectLoader: async (fileName) => ({ fileName }) });
     iface.serviceRegistry().registerService(service('P', '1.0', (_q, res, project) => res.write(project ? path.relative(dir, project.fileName) : 'none')));
     assert.equal((await call(server, '/?SERVICE=P&MAP=sub/a.yaml')).body, 'sub/a.yaml');
     assert.equal((await call(server, '/?SERVICE=P')).body, 'none');
@@ -335,6 +335,20 @@ describe('projects', () => {
     }
     const missing = await call(server, '/?SERVICE=P&MAP=nope.yaml');
     assert.equal(missing.status, 400);
+  });
+
+  test('a project that cannot be loaded: 500 naming the MAP only, the reason in the log', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ows-bad-'));
+    await writeFile(path.join(dir, 'broken.yaml'), 'layers: [ { name: x, source: /nowhere/secret-path.gpkg } ]\n');
+    const { server, iface, records } = testServer({ projectsDir: dir });
+    iface.serviceRegistry().registerService(service('P', '1.0', () => {}));
+    const r = await call(server, '/?SERVICE=P&MAP=broken.yaml');
+    assert.equal(r.status, 500);
+    assert.match(r.body, /The project 'broken\.yaml' cannot be loaded/);
+    assert.doesNotMatch(r.body, /secret-path|nowhere/);
+    const logged = records.find((rec) => rec['msg'] === 'project cannot be loaded');
+    assert.ok(logged && String(logged['project']).endsWith('broken.yaml'));
+    assert.equal((await call(server, '/?SERVICE=P&MAP=broken.yaml')).status, 500, 'and the worker keeps answering');
   });
 
   test('OWS_PROJECT_FILE is the project when MAP is absent', async () => {
