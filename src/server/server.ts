@@ -13,6 +13,8 @@ import { loadPlugins, type LoadedPlugin } from '../plugins/loader.js';
 import { isLandingRequest, writeLandingPage } from './landing.js';
 import { ProjectCache, projectLoaderFrom } from '../project/cache.js';
 import { MemoryCache } from '../filters/memory-cache.js';
+import { DataAccess } from '../data/index.js';
+import { registerCoreServices } from '../services/index.js';
 
 /** How a Server is built; everything is optional. */
 export interface ServerOptions {
@@ -22,6 +24,8 @@ export interface ServerOptions {
   projectLoader?: ProjectLoader;
   /** Register the in-memory default cache filter (default true). */
   memoryCache?: boolean;
+  /** Register the built-in services (WMS ...; default true). */
+  coreServices?: boolean;
   /** Load the plugins on OWS_PLUGINPATH (default true). */
   loadPlugins?: boolean;
 }
@@ -36,6 +40,8 @@ export class Server {
   readonly #iface: ServerInterface;
   readonly #projectLoader: ProjectLoader;
   readonly #ready: Promise<LoadedPlugin[]>;
+  /** Every read of layer data, with access control applied per request. */
+  readonly data = new DataAccess();
   #inFlight = 0;
 
   constructor(options: ServerOptions = {}) {
@@ -43,6 +49,7 @@ export class Server {
     this.log = options.logger ?? createLogger(this.settings.logLevel);
     this.#iface = new ServerInterface(this.settings, this.log);
     if (options.memoryCache !== false) this.#iface.registerServerCache(new MemoryCache(), 1000);
+    if (options.coreServices !== false) registerCoreServices(this.#iface, this.data);
     if (options.projectLoader) {
       this.#projectLoader = options.projectLoader;
     } else {

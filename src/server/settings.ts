@@ -18,6 +18,9 @@ export interface Settings {
   maxBodySize: number;
   /** How long SIGTERM waits for requests in flight, ms (OWS_SHUTDOWN_TIMEOUT, default 30000). */
   shutdownTimeout: number;
+  /** Largest WMS GetMap width / height in pixels, under the project's own limits (OWS_WMS_MAX_WIDTH / _HEIGHT). */
+  wmsMaxWidth: number | null;
+  wmsMaxHeight: number | null;
 }
 
 /** The environment variables the server reads, with their meaning (printed by --help and the README). */
@@ -30,6 +33,8 @@ export const SETTINGS_DOC: Record<string, string> = {
   OWS_TRUST_PROXY: '1 to build URLs from Forwarded / X-Forwarded-* headers (only behind a proxy that sets them; default 0)',
   OWS_MAX_BODY_SIZE: 'largest request body in bytes (default 67108864)',
   OWS_SHUTDOWN_TIMEOUT: 'milliseconds SIGTERM waits for requests in flight (default 30000)',
+  OWS_WMS_MAX_WIDTH: 'largest GetMap WIDTH in pixels (the project may set a lower one)',
+  OWS_WMS_MAX_HEIGHT: 'largest GetMap HEIGHT in pixels (the project may set a lower one)',
 };
 
 /** Reads the settings from an environment (process.env by default); throws with the variable's name on a bad value. */
@@ -59,5 +64,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     trustProxy: bool('OWS_TRUST_PROXY'),
     maxBodySize: int('OWS_MAX_BODY_SIZE', 64 * 1024 * 1024),
     shutdownTimeout: int('OWS_SHUTDOWN_TIMEOUT', 30_000),
+    wmsMaxWidth: str('OWS_WMS_MAX_WIDTH') === null ? null : int('OWS_WMS_MAX_WIDTH', 0),
+    wmsMaxHeight: str('OWS_WMS_MAX_HEIGHT') === null ? null : int('OWS_WMS_MAX_HEIGHT', 0),
   };
 }

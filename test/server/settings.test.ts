@@ -13,6 +13,8 @@ describe('loadSettings', () => {
       trustProxy: false,
       maxBodySize: 64 * 1024 * 1024,
       shutdownTimeout: 30_000,
+      wmsMaxWidth: null,
+      wmsMaxHeight: null,
     } satisfies Settings);
   });
 
@@ -26,6 +28,8 @@ describe('loadSettings', () => {
       OWS_TRUST_PROXY: 'yes',
       OWS_MAX_BODY_SIZE: '1048576',
       OWS_SHUTDOWN_TIMEOUT: '5000',
+      OWS_WMS_MAX_WIDTH: '4096',
+      OWS_WMS_MAX_HEIGHT: '3072',
     });
     assert.deepEqual(s, {
       projectFile: '/srv/projects/world.yaml',
@@ -36,6 +40,8 @@ describe('loadSettings', () => {
       trustProxy: true,
       maxBodySize: 1048576,
       shutdownTimeout: 5000,
+      wmsMaxWidth: 4096,
+      wmsMaxHeight: 3072,
     });
   });
 

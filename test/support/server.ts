@@ -22,7 +22,7 @@ export function memoryLogger(level = 'debug'): { log: Logger; records: Array<Rec
 /** A server with default settings overridden, logging to memory, no plugins unless pluginPaths is given. */
 export function testServer(settings: Partial<Settings> = {}, options: Omit<ServerOptions, 'settings' | 'logger'> = {}) {
   const { log, records } = memoryLogger();
-  const server = new Server({ settings: { ...loadSettings({}), ...settings }, logger: log, ...options });
+  const server = new Server({ settings: { ...loadSettings({}), ...settings }, logger: log, coreServices: false, ...options });
   return { server, records, iface: server.serverInterface() };
 }
 

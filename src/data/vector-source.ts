@@ -1,0 +1,187 @@
+/**
+ * Vector reads: features of a layer as an async iterable, in pages, with access control's grant applied.
+ *
+ * Where the driver reads in a stable FID order (GPKG, SQLite, Shapefile, GeoJSON, FlatGeobuf, CSV ...) features
+ * come in pages from ogr2ogr (vector-translate.ts): GPKG/SQLite pages are keyed on the last FID, others use
+ * LIMIT/OFFSET with pages growing geometrically; sorted reads use ORDER BY ... LIMIT/OFFSET. The handle is held
+ * only while a page is read, so a slow consumer never pins a dataset and a consumer that stops early (break,
+ * abort) holds nothing. Other drivers (PostgreSQL, WFS ...) use a cursor (vector-cursor.ts).
+ *
+ * Filters, in order: the layer's source.subset (SQL), access control's subset string (SQL), then the
+ * expression filters (access control's AND the query's) translated to the source's SQL where they
+ * translate (SQLite dialect for GPKG/SQLite, OGR SQL otherwise); the rest is evaluated in JS per feature.
+ * Not exported from src/data/index.ts: reads go through LayerAccess, which mints the grant.
+ */
+import type { VectorLayerDef } from '../project/model.js';
+import { OgcError } from '../errors/ogc-error.js';
+import type { Feature, Geometry, VectorQuery } from './types.js';
+import { assertGrant, type ReadGrant } from './access-grant.js';
+import { DataSourceError, isGdalFailure, type PooledDataset } from './dataset-pool.js';
+import { openLayer } from './source-info.js';
+import { planQuery, sqlPlan, andSql, passesResiduals, type QueryPlan, type SqlPlan } from './vector-plan.js';
+import { readPage, type RawFeature } from './vector-translate.js';
+import { cursorRead } from './vector-cursor.js';
+import { readContext } from './read-context.js';
+
+/**
+ * The features of a layer matching a query. Field, filter and paging errors are thrown here, before any
+ * read; CRS and data errors when iteration starts. Geometries are GeoJSON in query.targetCrs, x/y order.
+ */
+export function readFeatures(layer: VectorLayerDef, query: VectorQuery, grant: ReadGrant): AsyncIterable<Feature> {
+  assertGrant(grant);
+  const plan = planQuery(layer, query, grant);
+  return iterate(plan, query, grant);
+}
+
+/** How many features match the query's bbox, filter and ids (offset, limit, orderBy and fields are ignored). */
+export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, grant: ReadGrant): Promise<number> {
+  assertGrant(grant);
+  const base: VectorQuery = { fields: [], withGeometry: false };
+  for (const k of ['bbox', 'filter', 'ids', 'signal'] as const) if (query[k] !== undefined) Object.assign(base, { [k]: query[k] });
+  const plan = planQuery(layer, base, grant);
+  const ctx = await readContext(layer, base, false);
+  if (ctx.noMatch) return 0;
+  const lease = await grant.pool.acquire(layer.source.connection, query.signal ? { signal: query.signal } : {});
+  let counted: number | null = null;
+  let broken = false;
+  try {
+    const { layer: source, info } = await openLayer(lease, layer.source.layer);
+    const sql = sqlPlan(plan, grant, info);
+    if (sql.empty) return 0;
+    // GPKG (R-tree) and databases count a bbox on envelopes while reads test geometries: count those reads, unless points.
+    const exact = !ctx.bounds || info.kind === 'ordered' || layer.geometryType === 'Point';
+    if (exact && !sql.acResidual && !sql.userResidual) {
+      try {
+        if (ctx.bounds) source.setSpatialFilter(...ctx.bounds);
+        else source.setSpatialFilter(null);
+        source.setAttributeFilter(andSql(withIds(sql)));
+        counted = await source.features.countAsync(true);
+        // GPKG answers -1 rather than throwing when the filter SQL is bad.
+        if (counted < 0) throw new DataSourceError('The features of the layer cannot be counted');
+      } finally {
+        source.setAttributeFilter(null);
+        source.setSpatialFilter(null);
+      }
+    }
+  } catch (err) {
+    broken = isGdalFailure(err);
+    throw err;
+  } finally {
+    lease.release(broken);
+  }
+  if (counted !== null) return counted;
+  let n = 0;
+  for await (const _ of iterate(plan, base, grant)) n++;
+  return n;
+}
+
+async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): AsyncGenerator<Feature> {
+  if (plan.limit === 0) return;
+  const signal = query.signal;
+  const ctx = await readContext(plan.layer, query, grant.clip);
+  if (ctx.noMatch) return;
+  const connection = plan.layer.source.connection;
+  const acquire = () => grant.pool.acquire(connection, signal ? { signal } : {});
+  let lease: PooledDataset | null = await acquire();
+  try {
+    const opened = await openLayer(lease, plan.layer.source.layer).catch((err: unknown) => {
+      lease!.release(isGdalFailure(err));
+      lease = null;
+      throw err;
+    });
+    const { info } = opened;
+    const sql = sqlPlan(plan, grant, info);
+    if (sql.empty) return;
+    const sorted = plan.orderBy.length > 0;
+    if (!sorted && (grant.settings.vectorStrategy === 'cursor' || info.kind === 'other')) {
+      const owned = lease;
+      lease = null;
+      yield* cursorRead(owned, opened.layer, { ...sql, where: withIds(sql) }, plan, ctx, grant.internalFields, signal);
+      return;
+    }
+    if (sorted && info.kind !== 'sqlite') {
+      lease.release();
+      lease = null;
+      await checkSortBound(plan, query, grant);
+    }
+    // SQLite pages are keyed on the last FID; OGR SQL cannot take FID conditions (see vector-translate.ts),
+    // so OGR pages use LIMIT/OFFSET on the driver's FID-ordered scan and FID ids are tested in JS.
+    const keyed = info.kind === 'sqlite' && !sorted;
+    const jsFids = info.kind !== 'sqlite' ? sql.fids : null;
+    const where = jsFids ? sql.where : withIds(sql);
+    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids;
+    let skip = pushLimit ? 0 : plan.offset;
+    let sqlOffset = pushLimit ? plan.offset : 0;
+    let remaining = plan.limit;
+    let cursor: number | null = null;
+    const base = grant.settings.pageSize;
+    let pageSize = base;
+    for (;;) {
+      signal?.throwIfAborted();
+      const limit = pushLimit ? Math.min(pageSize, remaining) : pageSize;
+      lease ??= await acquire();
+      let page: RawFeature[];
+      try {
+        page = await readPage(lease.dataset, {
+          info, fields: sql.read, where: cursor === null ? where : [...where, `${sql.fid} > ${cursor}`],
+          orderBy: plan.orderBy, orderByFid: keyed, fid: sql.fid, limit, offset: sqlOffset,
+          withGeometry: plan.withGeometry, bounds: ctx.bounds, clip: ctx.clip, simplify: ctx.simplify,
+          reproject: ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, precision: ctx.precision,
+        });
+      } catch (err) {
+        lease.release(isGdalFailure(err));
+        lease = null;
+        throw err;
+      }
+      lease.release();
+      lease = null;
+      for (const raw of page) {
+        const props = raw.properties ?? {};
+        if (jsFids && !jsFids.has(raw.id as number)) continue;
+        if (!pushLimit && !passesResiduals(sql, props)) continue;
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        yield toFeature(raw, props, plan, grant.internalFields);
+        if (--remaining <= 0) return;
+        signal?.throwIfAborted();
+      }
+      if (page.length < limit) return;
+      if (!keyed) sqlOffset += page.length;
+      else {
+        const last = page[page.length - 1]!.id;
+        if (typeof last !== 'number') throw new OgcError('NoApplicableCode', 'The data source gave features without ids', { status: 500 });
+        cursor = last;
+        sqlOffset = 0;
+      }
+      // OFFSET pages grow (up to 8× the base) so that a long read rescans the source a few times only.
+      if (!keyed) pageSize = Math.min(pageSize * 2, base * 8);
+    }
+  } finally {
+    (lease as PooledDataset | null)?.release();
+  }
+}
+
+/** The WHERE parts with the ids clause. */
+function withIds(sql: SqlPlan): string[] {
+  return sql.idWhere ? [...sql.where, sql.idWhere] : sql.where;
+}
+
+function toFeature(raw: RawFeature, props: Record<string, unknown>, plan: QueryPlan, internal: readonly string[]): Feature {
+  const attributes: Record<string, unknown> = {};
+  for (const name of plan.output) attributes[name] = props[name] ?? null;
+  for (const name of internal) attributes[name] = props[name] ?? null;
+  const idField = plan.layer.idField;
+  const id = idField && props[idField] !== null && props[idField] !== undefined ? (props[idField] as string | number) : (raw.id as number);
+  return { id, attributes, geometry: plan.withGeometry ? ((raw.geometry as Geometry | null) ?? null) : null };
+}
+
+/** Sorting on a source without native SQL holds every matching key in memory: refuse past the bound. */
+async function checkSortBound(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): Promise<void> {
+  const max = grant.settings.maxSortFeatures;
+  const n = await countFeatures(plan.layer, { ...(query.bbox ? { bbox: query.bbox } : {}), ...(query.filter ? { filter: query.filter } : {}), ...(query.ids ? { ids: query.ids } : {}) }, grant);
+  if (n > max) {
+    throw new OgcError('InvalidParameterValue', `Sorting is limited to ${max} features on layer '${plan.layer.name}'; narrow the request`, { locator: 'orderBy' });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Reads one page of features with gdal.vectorTranslateAsync (ogr2ogr) into an in-memory GeoJSON file:
+ * SQL selection, spatial filter, clipping, simplification and reprojection all run on a libuv thread, and the
+ * page reaches JS as one JSON document. On this machine that is ~8 µs per point feature against ~90 µs for
+ * a nextAsync() loop, whose every feature is a thread-pool round trip.
+ */
+import { randomUUID } from 'node:crypto';
+import gdal from 'gdal-async';
+import { quoteIdent, andSql, type SourceInfo } from './vector-plan.js';
+
+/** A feature as the GeoJSON driver writes it. */
+export interface RawFeature {
+  id?: number;
+  properties: Record<string, unknown> | null;
+  geometry: unknown;
+}
+
+/**
+ * One page to read: a SELECT in SQLite (GPKG, SQLite) or OGR SQL (other drivers). Never put FID in an OGR
+ * SQL WHERE: GDAL 3.6 then ignores the whole WHERE when it also names a field left out of the SELECT list,
+ * and renumbers the FIDs. (ogr2ogr's -where/-select is no way out: with -select it ignores the unselected
+ * fields the -where needs on some drivers, GeoJSON among them.)
+ */
+export interface PageRequest {
+  info: SourceInfo;
+  /** Fields to select. */
+  fields: readonly string[];
+  where: readonly string[];
+  orderBy: ReadonlyArray<{ field: string; descending: boolean }>;
+  /** Order by FID (cursor paging) when there is no orderBy. */
+  orderByFid: boolean;
+  fid: string;
+  /** Page size (finite). */
+  limit: number;
+  offset: number;
+  withGeometry: boolean;
+  /** Spatial filter in the layer CRS. */
+  bounds: readonly [number, number, number, number] | null;
+  clip: boolean;
+  /** Simplification tolerance in layer CRS units. */
+  simplify: number | undefined;
+  /** [source CRS, target CRS] when reprojecting. */
+  reproject: [string, string] | null;
+  /** Decimals written for coordinates. */
+  precision: number;
+}
+
+/** The SELECT statement of a page, in SQLite (GPKG/SQLite) or OGR SQL. */
+export function pageSql(p: PageRequest): string {
+  const sqlite = p.info.kind === 'sqlite';
+  const cols: string[] = [];
+  if (sqlite) cols.push(p.fid);
+  cols.push(...p.fields.map(quoteIdent));
+  // Selected for a spatial filter too: without the geometry GDAL can only test the R-tree envelopes.
+  if (sqlite && (p.withGeometry || p.bounds) && p.info.geomColumn) cols.push(quoteIdent(p.info.geomColumn));
+  if (cols.length === 0) cols.push('FID');
+  let sql = `SELECT ${cols.join(', ')} FROM ${quoteIdent(p.info.layerName)}`;
+  const where = andSql(p.where);
+  if (where) sql += ` WHERE ${where}`;
+  const order = p.orderBy.map((o) => `${quoteIdent(o.field)}${o.descending ? ' DESC' : ''}`);
+  if (order.length > 0 || p.orderByFid) order.push(p.fid);
+  if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+  sql += ` LIMIT ${p.limit}`;
+  if (p.offset > 0) sql += ` OFFSET ${p.offset}`;
+  return sql;
+}
+
+/** ogr2ogr arguments for a page. */
+export function pageArgs(p: PageRequest): string[] {
+  const args = ['-f', 'GeoJSON', '-preserve_fid', '-skipfailures', '-lco', `COORDINATE_PRECISION=${p.precision}`, '-lco', 'WRITE_NAME=NO'];
+  args.push('-sql', pageSql(p), '-dialect', p.info.kind === 'sqlite' ? 'SQLite' : 'OGRSQL');
+  if (p.bounds) args.push('-spat', ...p.bounds.map(String));
+  if (!p.withGeometry) args.push('-nlt', 'NONE');
+  if (p.withGeometry && p.clip && p.bounds) args.push('-clipsrc', ...p.bounds.map(String));
+  if (p.withGeometry && p.simplify !== undefined && p.simplify > 0) args.push('-simplify', String(p.simplify));
+  if (p.withGeometry && p.reproject) args.push('-s_srs', p.reproject[0], '-t_srs', p.reproject[1]);
+  return args;
+}
+
+/** Runs the page through ogr2ogr on the libuv pool and parses it. */
+export async function readPage(dataset: gdal.Dataset, p: PageRequest): Promise<RawFeature[]> {
+  const file = `/vsimem/ows-read-${randomUUID()}.json`;
+  let out: gdal.Dataset | undefined;
+  try {
+    out = await gdal.vectorTranslateAsync(file, dataset, pageArgs(p));
+    out.close();
+    out = undefined;
+    const text = gdal.vsimem.release(file).toString('utf8');
+    const doc = JSON.parse(text) as { features?: RawFeature[] };
+    return doc.features ?? [];
+  } finally {
+    if (out) {
+      try {
+        out.close();
+      } catch {
+        /* closed */
+      }
+    }
+    try {
+      gdal.vsimem.release(file);
+    } catch {
+      /* already released or never written */
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { DataAccess } from '../data/index.js';
+import type { ServerInterface } from '../server/server-interface.js';
+import { supportedImageFormats } from '../render/index.js';
+import { WmsService } from './wms/index.js';
+import { getCapabilities } from './wms/get-capabilities.js';
+import { getMap } from './wms/get-map.js';
+
+/** Registers the built-in OGC services on a server interface. */
+export function registerCoreServices(iface: ServerInterface, data: DataAccess): void {
+  iface.serviceRegistry().registerService(new WmsService(iface, data, {
+    GetCapabilities: (ctx) => getCapabilities(ctx, supportedImageFormats()),
+    GetMap: getMap,
+  }));
+}
