@@ -3,7 +3,7 @@ import { parseParams } from '../../params/table.js';
 import type { LayerAccess } from '../../data/index.js';
 import type { VectorLayerDef, VectorStyle } from '../../project/model.js';
 import {
-  contentTypeOf, encodeImage, labelExpression, layerVisibleAtScale, normalizeImageFormat, parseColor, rasterStyleBands,
+  contentTypeOf, encodeImage, inScaleRange, labelExpression, layerVisibleAtScale, normalizeImageFormat, parseColor, rasterStyleBands,
   renderExceptionImage, renderMap, styleFields, supportedImageFormats, type ImageFormat, type RenderLayer,
 } from '../../render/index.js';
 import type { WmsContext } from './context.js';
@@ -57,11 +57,28 @@ async function renderLayer(access: LayerAccess, planned: PlannedLayer, plan: Map
   const style = labelsAllowed(access, def, planned.style as VectorStyle);
   const pixel = (plan.bbox[2] - plan.bbox[0]) / plan.width;
   const labelFields = style.labels ? [...labelExpression(style.labels).referencedFields()] : [];
+  const filter = andFilters(planned.filter, activeRulesFilter(style, plan.scale));
   const features = access.readFeatures(def, {
     bbox, targetCrs: plan.crs.id, fields: labelFields, simplify: pixel / 2, signal,
-    ...(planned.filter ? { filter: planned.filter } : {}),
+    ...(filter ? { filter } : {}),
   }, { internalFields: styleFields(withoutLabels(style)), clip: true });
   return { kind: 'vector', def, style, features, opacity: planned.opacity };
+}
+
+/**
+ * What a rule-based style can draw at this scale, as one filter for the data layer: the OR of the
+ * filters of the rules in scale range. None when a rule without filter (or an ELSE rule) is in range:
+ * then any feature may draw. Features no rule would draw are then never read.
+ */
+export function activeRulesFilter(style: VectorStyle, scale: number): string | undefined {
+  if (style.type !== 'rules') return undefined;
+  const active = style.rules.filter((r) => inScaleRange(scale, r.minScale, r.maxScale));
+  if (active.length === 0 || active.some((r) => r.else || !r.filter)) return undefined;
+  return active.map((r) => `(${r.filter})`).join(' OR ');
+}
+
+function andFilters(a: string | undefined, b: string | undefined): string | undefined {
+  return a && b ? `(${a}) AND (${b})` : a ?? b;
 }
 
 const stripped = new WeakMap<VectorStyle, VectorStyle>();
