@@ -29,9 +29,9 @@ export function rotatedBoxes(cx: number, cy: number, w: number, h: number, angle
   return boxes;
 }
 
-/** How a geometry is labelled by default: point, line or polygon. */
-export function geometryKind(g: Geometry): LabelMode {
-  switch (g.type) {
+/** Point, line or polygon for a (multi) geometry type name; null for collections and generic types. */
+export function kindOfType(type: string): LabelMode | null {
+  switch (type) {
     case 'Point':
     case 'MultiPoint':
       return 'point';
@@ -41,9 +41,15 @@ export function geometryKind(g: Geometry): LabelMode {
     case 'Polygon':
     case 'MultiPolygon':
       return 'polygon';
-    case 'GeometryCollection':
-      return g.geometries.length > 0 ? geometryKind(g.geometries[0]!) : 'point';
+    default:
+      return null;
   }
+}
+
+/** How a geometry is labelled by default: point, line or polygon. */
+export function geometryKind(g: Geometry): LabelMode {
+  if (g.type === 'GeometryCollection') return g.geometries.length > 0 ? geometryKind(g.geometries[0]!) : 'point';
+  return kindOfType(g.type) ?? 'point';
 }
 
 /** The polygons (ring lists) of a geometry. */

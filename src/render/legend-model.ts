@@ -4,6 +4,7 @@
  */
 import type { Color, LayerDef, RasterStyle, Symbol, VectorLayerDef, VectorStyle } from '../project/model.js';
 import { inScaleRange } from './scale.js';
+import { kindOfType } from './label-geometry.js';
 
 /** How a vector legend icon is drawn. */
 export type IconGeometry = 'point' | 'line' | 'polygon';
@@ -110,19 +111,7 @@ function rasterItems(style: RasterStyle): LegendItem[] {
 
 /** Point, line or polygon icon for a layer geometry type (a generic layer: polygon if the symbol fills). */
 export function iconGeometry(geometryType: VectorLayerDef['geometryType'], symbol: Symbol): IconGeometry {
-  switch (geometryType) {
-    case 'Point':
-    case 'MultiPoint':
-      return 'point';
-    case 'LineString':
-    case 'MultiLineString':
-      return 'line';
-    case 'Polygon':
-    case 'MultiPolygon':
-      return 'polygon';
-    default:
-      return symbol.fill ? 'polygon' : 'line';
-  }
+  return kindOfType(geometryType) ?? (symbol.fill ? 'polygon' : 'line');
 }
 
 function literal(v: string | number): string {
