@@ -143,3 +143,22 @@ describe('GetMap under access control', () => {
     assert.equal(r.body.replace(/gdp_md/g, 'X'), plain.body.replace(/no_such_field/g, 'X'), 'no oracle: same answer as a field that does not exist');
   });
 });
+
+describe('GetMap golden image', () => {
+  test('the test project with labels, within a pixel tolerance (UPDATE_GOLDEN=1 rewrites it)', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const { default: pixelmatch } = await import('pixelmatch');
+    const { ROOT } = await import('../../support/server.js');
+    const file = path.join(ROOT, 'test/services/wms/golden/getmap-world.png');
+    const { server } = wmsServer();
+    const r = await call(server, '/?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=relief,world&CRS=EPSG:3857&BBOX=-11000000,-5000000,17000000,8000000&WIDTH=700&HEIGHT=325&FORMAT=image/png&DPI=96');
+    assert.equal(r.status, 200, r.body.slice(0, 200));
+    if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(file, r.response.body());
+    const want = png(await readFile(file));
+    const got = png(r.response.body());
+    assert.deepEqual([got.width, got.height], [want.width, want.height]);
+    const differing = pixelmatch(got.data, want.data, undefined, got.width, got.height, { threshold: 0.1 });
+    assert.ok(differing <= got.width * got.height * 0.005, `${differing} pixels differ from the golden image`);
+  });
+});
