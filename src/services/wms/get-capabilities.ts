@@ -149,7 +149,8 @@ async function layerElement(parent: XMLBuilder, node: LayerTreeNode, ctx: WmsCon
   for (const crs of own.filter((c) => !ctx.project.service.crs.includes(c))) el.ele(version === '1.3.0' ? 'CRS' : 'SRS').txt(crs);
   const wgs = union(leaves([node]).map((l) => l.extent.wgs84));
   if (wgs) await boxes(el, wgs, [...new Set([...ctx.project.service.crs, ...own])], version);
-  const styles = node.kind === 'group' ? [{ name: 'default', title: 'default' }] : node.styles;
+  // Groups advertise no style: WMS children inherit their parent's styles, and may not redefine a name.
+  const styles = node.kind === 'group' ? [] : node.styles;
   for (const s of styles) {
     const st = el.ele('Style');
     st.ele('Name').txt(s.name);
@@ -186,12 +187,26 @@ async function boxes(el: XMLBuilder, wgs: Box, crsList: readonly string[], versi
     el.ele('LatLonBoundingBox', { minx: num(w), miny: num(s), maxx: num(e), maxy: num(n) });
   }
   for (const crs of crsList) {
-    const b = await transformBBox({ crs: 'EPSG:4326', bounds: wgs }, crs).catch(() => null);
+    const b = await boxIn(wgs, crs);
     if (!b) continue;
-    let [minx, miny, maxx, maxy] = b.bounds;
+    let [minx, miny, maxx, maxy] = b;
     if (version === '1.3.0' && (await axisOrderIsLatLon(crs).catch(() => false))) [minx, miny, maxx, maxy] = [miny, minx, maxy, maxx];
     el.ele('BoundingBox', { [version === '1.3.0' ? 'CRS' : 'SRS']: crs, minx: num(minx), miny: num(miny), maxx: num(maxx), maxy: num(maxy) });
   }
+}
+
+/** Beyond this many metres from the origin a projected coordinate is the pole blowing up (Mercator at ±90°). */
+const ABSURD = 4.1e7;
+/** Web Mercator's latitude limit. */
+const MERCATOR_LAT = 85.0511287798;
+
+/** A WGS 84 box in another CRS; where poles make no sense in it, the box is first clipped to ±85.05°. */
+async function boxIn(wgs: Box, crs: string): Promise<Box | null> {
+  const first = await transformBBox({ crs: 'EPSG:4326', bounds: wgs }, crs).catch(() => null);
+  if (first && first.bounds.every((v) => Number.isFinite(v) && Math.abs(v) < ABSURD)) return first.bounds;
+  const clipped: Box = [wgs[0], Math.max(wgs[1], -MERCATOR_LAT), wgs[2], Math.min(wgs[3], MERCATOR_LAT)];
+  const second = await transformBBox({ crs: 'EPSG:4326', bounds: clipped }, crs).catch(() => null);
+  return second && second.bounds.every((v) => Number.isFinite(v) && Math.abs(v) < ABSURD) ? second.bounds : null;
 }
 
 function anyQueryable(node: LayerTreeNode): boolean {
