@@ -4,11 +4,17 @@ import { supportedImageFormats } from '../render/index.js';
 import { WmsService } from './wms/index.js';
 import { getCapabilities } from './wms/get-capabilities.js';
 import { getMap } from './wms/get-map.js';
+import { getFeatureInfo } from './wms/get-feature-info.js';
+import { getLegendGraphic } from './wms/get-legend-graphic.js';
+import { describeLayer } from './wms/describe-layer.js';
 
 /** Registers the built-in OGC services on a server interface. */
 export function registerCoreServices(iface: ServerInterface, data: DataAccess): void {
   iface.serviceRegistry().registerService(new WmsService(iface, data, {
     GetCapabilities: (ctx) => getCapabilities(ctx, supportedImageFormats()),
     GetMap: getMap,
+    GetFeatureInfo: getFeatureInfo,
+    GetLegendGraphic: getLegendGraphic,
+    DescribeLayer: describeLayer,
   }));
 }

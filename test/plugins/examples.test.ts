@@ -14,7 +14,7 @@ let records: Array<Record<string, unknown>>;
 before(async () => {
   ({ server, iface, records } = testServer({ pluginPaths: [EXAMPLES] }));
   const loaded = await server.ready();
-  assert.deepEqual(loaded.map((p) => p.name).sort(), ['AccessControl', 'CustomApi', 'CustomService', 'HelloServer', 'ParamsFilter']);
+  assert.deepEqual(loaded.map((p) => p.name).sort(), ['AccessControl', 'CustomApi', 'CustomService', 'HelloServer', 'ParamsFilter', 'Watermark']);
 });
 
 describe('HelloServer', () => {

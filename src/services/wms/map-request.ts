@@ -6,6 +6,7 @@ import { METERS_PER_DEGREE, OGC_DPI, mapScale } from '../../render/index.js';
 import { crsParam, invalidCrsCode, type WmsContext } from './context.js';
 import { MAP } from './parameters.js';
 import { parseVendorFilter } from './vendor-filter.js';
+import { Expression, ExpressionError } from '../../expression/index.js';
 
 /** One layer to draw or query: the leaf layer, its style, its opacity and the vendor FILTER for it. */
 export interface PlannedLayer {
@@ -80,17 +81,29 @@ export async function planMap(ctx: WmsContext): Promise<MapPlan> {
   }
 
   const layers: PlannedLayer[] = [];
+  const visible = (def: LayerDef) => (def.kind === 'vector' ? access.fields(def).map((f) => f.name) : []);
   names.forEach((name, i) => {
     const node = access.node(project, name, 'LayerNotDefined');
     const styleName = (styles.length === 1 && names.length > 1 ? '' : styles[i] ?? '').trim();
     const opacity = opacities.length ? opacities[i]! / 255 : 1;
     const filter = filters.get(name);
     for (const leaf of leaves(node)) {
+      // Fields the request may not see are unknown fields: the same answer either way (no oracle).
+      if (filter) checkFilterFields(filter, visible(leaf), name);
       const chosen = pickStyle(leaf, node.kind === 'group' ? '' : styleName, name);
       layers.push({ def: leaf, style: chosen.style, styleName: chosen.name, opacity, requestedAs: name, ...(filter ? { filter } : {}) });
     }
   });
   return { crs, crsName: p.CRS, bbox, width: p.WIDTH, height: p.HEIGHT, dpi, metersPerUnit, scale, layers };
+}
+
+/** A vendor FILTER may name only fields this request can see. */
+function checkFilterFields(filter: string, fields: string[], layer: string): void {
+  try {
+    Expression.parse(filter).validate(fields);
+  } catch (err) {
+    throw new InvalidParameterError('FILTER', `FILTER for layer '${layer}': ${err instanceof ExpressionError ? err.message : 'invalid'}`);
+  }
 }
 
 /** A group's readable leaves in drawing order (bottom first, as the tree lists them). */

@@ -141,6 +141,7 @@ describe('GetMap under access control', () => {
     assert.equal(r.status, plain.status);
     assert.notEqual(r.status, 200);
     assert.equal(r.body.replace(/gdp_md/g, 'X'), plain.body.replace(/no_such_field/g, 'X'), 'no oracle: same answer as a field that does not exist');
+    assert.match(plain.body, /code="InvalidParameterValue" locator="FILTER"/);
   });
 });
 
