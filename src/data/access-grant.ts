@@ -5,6 +5,7 @@
  */
 import type { Expression } from '../expression/index.js';
 import type { DatasetPool } from './dataset-pool.js';
+import type { SnapshotStore } from './snapshot-store.js';
 import { SecurityError } from '../errors/ogc-error.js';
 
 /** Reading settings of a data access (shared by every grant it mints). */
@@ -33,6 +34,8 @@ export interface ReadGrant {
   readonly internalFields: readonly string[];
   /** Clip geometries to the query bbox (rendering). */
   readonly clip: boolean;
+  /** The data access's in-memory layer snapshots, or null (always the GDAL path). */
+  readonly snapshots: SnapshotStore | null;
 }
 
 const issued = new WeakSet<object>();

@@ -6,6 +6,7 @@ export {
   DataAccess, LayerAccess, layerNotDefined, serverLayer, readableLayers, isReadable,
   type DataAccessOptions, type ReadOptions, type EditOperation,
 } from './layer-access.js';
+export type { SnapshotStats } from './snapshot-store.js';
 export { DataSourceError, type PoolStats, type OpenMode } from './dataset-pool.js';
 export {
   parseCrsName, resolveCrs, isKnownCrs, isGeographic, axisOrderIsLatLon, sameCrs, transformer, transformBBox, transformBounds,

@@ -14,12 +14,23 @@ import { claimGrantMinter, type ReadGrant, type ReadSettings } from './access-gr
 import { DatasetPool, type DatasetPoolOptions, type PoolStats } from './dataset-pool.js';
 import { readFeatures as readVector, countFeatures as countVector } from './vector-source.js';
 import { readRaster as readRasterSource } from './raster-source.js';
+import { SnapshotStore, type SnapshotStats } from './snapshot-store.js';
 import type { Feature, RasterQuery, RasterWindow, VectorQuery } from './types.js';
 
 const mint = claimGrantMinter();
 
-/** Settings of the data access: pool sizes and read limits. */
-export interface DataAccessOptions extends Omit<DatasetPoolOptions, 'open'>, Partial<ReadSettings> {}
+/** Settings of the data access: pool sizes, read limits, in-memory snapshots. */
+export interface DataAccessOptions extends Omit<DatasetPoolOptions, 'open'>, Partial<ReadSettings> {
+  /**
+   * In-memory layer snapshots of local vector files (snapshot-store.ts): true (default), false (always the
+   * GDAL path), or 'wait' (reads wait for a snapshot to load: tests, warm-ups). Env OWS_DATA_SNAPSHOT=0|1|wait.
+   */
+  snapshot?: boolean | 'wait';
+  /** Most features a snapshot holds (env OWS_DATA_SNAPSHOT_MAX_FEATURES, default 2,000,000). */
+  snapshotMaxFeatures?: number;
+  /** Snapshot memory budget in MB (env OWS_DATA_SNAPSHOT_MB, default 1024). */
+  snapshotMB?: number;
+}
 
 /** Server-side additions to a vector read; never built from client input. */
 export interface ReadOptions {
@@ -57,9 +68,22 @@ export function serverLayer(layer: LayerDef | GroupDef): ServerLayer {
 export class DataAccess {
   readonly #pool: DatasetPool;
   readonly #settings: ReadSettings;
+  readonly #snapshots: SnapshotStore | null;
 
   constructor(options: DataAccessOptions = {}) {
     this.#pool = new DatasetPool(options);
+    const env = process.env;
+    const mode = options.snapshot ?? (/^(0|false|off|no)$/i.test(env['OWS_DATA_SNAPSHOT'] ?? '') ? false : env['OWS_DATA_SNAPSHOT'] === 'wait' ? 'wait' : true);
+    const number = (v: number | undefined, text: string | undefined, d: number) => {
+      const n = v ?? (text !== undefined && text.trim() !== '' ? Number(text) : d);
+      return Number.isFinite(n) && n >= 0 ? n : d;
+    };
+    this.#snapshots = mode === false ? null : new SnapshotStore({
+      wait: mode === 'wait',
+      maxFeatures: number(options.snapshotMaxFeatures, env['OWS_DATA_SNAPSHOT_MAX_FEATURES'], 2_000_000),
+      budgetBytes: number(options.snapshotMB, env['OWS_DATA_SNAPSHOT_MB'], 1024) * 1024 * 1024,
+      pageSize: 50_000,
+    });
     this.#settings = Object.freeze({
       pageSize: Math.max(1, Math.floor(options.pageSize ?? 2000)),
       maxSortFeatures: options.maxSortFeatures ?? 200_000,
@@ -70,7 +94,12 @@ export class DataAccess {
 
   /** The reads of one request, restricted by these access-control filters (null: none registered). */
   forRequest(accessControl: AccessControl | null | undefined): LayerAccess {
-    return new LayerAccess(this.#pool, this.#settings, accessControl ?? null);
+    return new LayerAccess(this.#pool, this.#settings, accessControl ?? null, this.#snapshots);
+  }
+
+  /** Snapshot sizes and counts (null when snapshots are off). */
+  snapshotStats(): SnapshotStats | null {
+    return this.#snapshots?.stats() ?? null;
   }
 
   /** Pool counts (for tests and monitoring). */
@@ -80,6 +109,7 @@ export class DataAccess {
 
   /** Closes every dataset; reads after this fail. */
   close(): Promise<void> {
+    this.#snapshots?.close();
     return this.#pool.close();
   }
 }
@@ -109,10 +139,12 @@ export class LayerAccess {
   readonly #settings: ReadSettings;
   readonly #ac: AccessControl | null;
   readonly #rules = new Map<LayerDef | GroupDef, Rules>();
+  readonly #snapshots: SnapshotStore | null;
 
   /** Made by DataAccess.forRequest (a null pool gives an instance that answers permission questions only). */
-  constructor(pool: DatasetPool | null, settings: ReadSettings, accessControl: AccessControl | null) {
+  constructor(pool: DatasetPool | null, settings: ReadSettings, accessControl: AccessControl | null, snapshots: SnapshotStore | null = null) {
     this.#pool = pool;
+    this.#snapshots = snapshots;
     this.#settings = settings;
     this.#ac = accessControl;
   }
@@ -221,7 +253,7 @@ export class LayerAccess {
     if (!this.#pool) throw new Error('this LayerAccess answers permission questions only; get one from DataAccess.forRequest to read');
     return mint({
       pool: this.#pool, settings: this.#settings, subset: rules.subset, expression: rules.expression, fields: rules.fields,
-      internalFields: options.internalFields ?? [], clip: options.clip === true,
+      internalFields: options.internalFields ?? [], clip: options.clip === true, snapshots: this.#snapshots,
     });
   }
 

@@ -205,7 +205,8 @@ function resolveAll(expr: Expression, names: readonly string[]): string[] {
   return out;
 }
 
-function idClause(ids: Array<string | number>, layer: VectorLayerDef, fid: string): { sql: string; values: string[] } | null {
+/** The ids of a query as SQL on the id field or FID, with the literal values; null when none can match. */
+export function idClause(ids: Array<string | number>, layer: VectorLayerDef, fid: string): { sql: string; values: string[] } | null {
   const idField = layer.idField;
   const type = idField ? layer.fields.find((f) => f.name === idField)?.type ?? 'string' : 'integer64';
   const numeric = /^(integer|integer64|real)$/.test(type);

@@ -21,7 +21,10 @@ import { openLayer } from './source-info.js';
 import { planQuery, sqlPlan, andSql, passesResiduals, type QueryPlan, type SqlPlan } from './vector-plan.js';
 import { readPage, type RawFeature } from './vector-translate.js';
 import { cursorRead } from './vector-cursor.js';
-import { readContext } from './read-context.js';
+import { readContext, type ReadContext } from './read-context.js';
+import { isSelfContainedSql } from './vector-plan.js';
+import { countSnapshot, snapshotRead } from './snapshot-read.js';
+import type { LayerSnapshot, ProjectedCopy } from './snapshot.js';
 
 /**
  * The features of a layer matching a query. Field, filter and paging errors are thrown here, before any
@@ -41,6 +44,8 @@ export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, g
   const plan = planQuery(layer, base, grant);
   const ctx = await readContext(layer, base, false);
   if (ctx.noMatch) return 0;
+  const snapshot = await fromSnapshot(plan, grant, ctx);
+  if (snapshot) return countSnapshot(snapshot.snap, plan, grant, ctx);
   const lease = await grant.pool.acquire(layer.source.connection, query.signal ? { signal: query.signal } : {});
   let counted: number | null = null;
   let broken = false;
@@ -48,8 +53,9 @@ export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, g
     const { layer: source, info } = await openLayer(lease, layer.source.layer);
     const sql = sqlPlan(plan, grant, info);
     if (sql.empty) return 0;
-    // GPKG (R-tree) and databases count a bbox on envelopes while reads test geometries: count those reads, unless points.
-    const exact = !ctx.bounds || info.kind === 'ordered' || layer.geometryType === 'Point';
+    // GPKG (R-tree), Shapefiles and databases count a bbox on envelopes while reads test geometries: count those reads, unless points.
+    // Shapefiles count a bbox on envelopes too (found by the snapshot property test).
+    const exact = !ctx.bounds || layer.geometryType === 'Point';
     if (exact && !sql.acResidual && !sql.userResidual) {
       try {
         if (ctx.bounds) source.setSpatialFilter(...ctx.bounds);
@@ -80,6 +86,11 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
   const signal = query.signal;
   const ctx = await readContext(plan.layer, query, grant.clip);
   if (ctx.noMatch) return;
+  const snapshot = await fromSnapshot(plan, grant, ctx);
+  if (snapshot) {
+    yield* snapshotRead(snapshot.snap, snapshot.copy, plan, grant, ctx, signal);
+    return;
+  }
   const connection = plan.layer.source.connection;
   const acquire = () => grant.pool.acquire(connection, signal ? { signal } : {});
   let lease: PooledDataset | null = await acquire();
@@ -109,7 +120,10 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
     const keyed = info.kind === 'sqlite' && !sorted;
     const jsFids = info.kind !== 'sqlite' ? sql.fids : null;
     const where = jsFids ? sql.where : withIds(sql);
-    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids;
+    // With a spatial filter on other than points GDAL applies LIMIT/OFFSET to the envelope candidates (GPKG's
+    // R-tree) before it tests geometries, and loses the OFFSET: page in SQL, count in JS.
+    const exactBounds = !ctx.bounds || plan.layer.geometryType === 'Point';
+    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids && exactBounds;
     let skip = pushLimit ? 0 : plan.offset;
     let sqlOffset = pushLimit ? plan.offset : 0;
     let remaining = plan.limit;
@@ -161,6 +175,28 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
   } finally {
     (lease as PooledDataset | null)?.release();
   }
+}
+
+/**
+ * The layer's snapshot (and its copy in the target CRS when geometries are read) when one is ready; null sends
+ * the read down the GDAL path (no snapshots, not eligible, still loading, or subsets the GDAL path refuses).
+ */
+async function fromSnapshot(plan: QueryPlan, grant: ReadGrant, ctx: ReadContext): Promise<{ snap: LayerSnapshot; copy: ProjectedCopy | null } | null> {
+  const store = grant.snapshots;
+  if (!store) return null;
+  const layer = plan.layer;
+  const where: string[] = [];
+  for (const subset of [layer.source.subset, grant.subset]) {
+    if (!subset?.trim()) continue;
+    if (!isSelfContainedSql(subset)) return null;
+    where.push(subset);
+  }
+  if (!plan.withGeometry) {
+    const snap = await store.snapshot(grant.pool, layer, where);
+    return snap && { snap, copy: null };
+  }
+  const got = await store.projected(grant.pool, layer, where, ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, ctx.precision);
+  return got && { snap: got.snapshot, copy: got.copy };
 }
 
 /** The WHERE parts with the ids clause. */

@@ -41,8 +41,8 @@ export interface PageRequest {
   simplify: number | undefined;
   /** [source CRS, target CRS] when reprojecting. */
   reproject: [string, string] | null;
-  /** Decimals written for coordinates. */
-  precision: number;
+  /** Decimals written for coordinates; null: every significant digit (17, exact doubles). */
+  precision: number | null;
 }
 
 /** The SELECT statement of a page, in SQLite (GPKG/SQLite) or OGR SQL. */
@@ -67,7 +67,8 @@ export function pageSql(p: PageRequest): string {
 
 /** ogr2ogr arguments for a page. */
 export function pageArgs(p: PageRequest): string[] {
-  const args = ['-f', 'GeoJSON', '-preserve_fid', '-skipfailures', '-lco', `COORDINATE_PRECISION=${p.precision}`, '-lco', 'WRITE_NAME=NO'];
+  const digits = p.precision === null ? 'SIGNIFICANT_FIGURES=17' : `COORDINATE_PRECISION=${p.precision}`;
+  const args = ['-f', 'GeoJSON', '-preserve_fid', '-skipfailures', '-lco', digits, '-lco', 'WRITE_NAME=NO'];
   args.push('-sql', pageSql(p), '-dialect', p.info.kind === 'sqlite' ? 'SQLite' : 'OGRSQL');
   if (p.bounds) args.push('-spat', ...p.bounds.map(String));
   if (!p.withGeometry) args.push('-nlt', 'NONE');
