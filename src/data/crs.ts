@@ -209,11 +209,42 @@ export function transformBounds(t: Transformer, b: readonly [number, number, num
   const n = Math.max(1, Math.floor(densify));
   const [x0, y0, x1, y1] = b;
   const at = (i: number, j: number): [number, number] => [x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * j) / n];
-  const grid: Array<Array<[number, number] | null>> = [];
   let out: [number, number, number, number] | null = null;
   const add = (p: [number, number]) => {
     out = out ? [Math.min(out[0], p[0]), Math.min(out[1], p[1]), Math.max(out[2], p[0]), Math.max(out[3], p[1])] : [p[0], p[1], p[0], p[1]];
   };
+  // Most boxes transform whole, and then the edges carry the extremes: 4n points instead of (n+1)².
+  // An extreme can lie inside only around a singular point of the transform (a pole, the antipode of
+  // an azimuthal projection's centre); a coarse interior check catches that, and then, or when an edge
+  // point fails, the whole grid is sampled.
+  let edgesWhole = true;
+  for (let k = 0; k <= n && edgesWhole; k++) {
+    for (const [i, j] of [[k, 0], [k, n], [0, k], [n, k]] as const) {
+      const p = t.point(...at(i, j));
+      if (!p) {
+        edgesWhole = false;
+        out = null;
+        break;
+      }
+      add(p);
+    }
+  }
+  if (edgesWhole && out) {
+    const edge: [number, number, number, number] = out;
+    let inside = true;
+    for (let i = 1; i < 5 && inside; i++) {
+      for (let j = 1; j < 5; j++) {
+        const p = t.point(...at((n * i) / 5, (n * j) / 5));
+        if (!p || p[0] < edge[0] || p[0] > edge[2] || p[1] < edge[1] || p[1] > edge[3]) {
+          inside = false;
+          break;
+        }
+      }
+    }
+    if (inside) return withPoles(t, b, out);
+  }
+  out = null;
+  const grid: Array<Array<[number, number] | null>> = [];
   for (let i = 0; i <= n; i++) {
     grid.push([]);
     for (let j = 0; j <= n; j++) {
@@ -246,6 +277,13 @@ export function transformBounds(t: Transformer, b: readonly [number, number, num
       }
     }
   }
+  return withPoles(t, b, out);
+}
+
+/** A geographic result whose source box holds a pole spans every longitude up to that pole. */
+function withPoles(t: Transformer, b: readonly [number, number, number, number], found: [number, number, number, number] | null): [number, number, number, number] | null {
+  let out = found;
+  const [x0, y0, x1, y1] = b;
   if (out && t.to.geographic) {
     const back = cachedTransformer(t.to, t.from);
     for (const lat of [90, -90]) {

@@ -8,8 +8,8 @@ import { clipLine, clipRing, type Points, type Rect } from './clip.js';
 
 /** Beyond this many pixels off the canvas, geometry is clipped before cairo sees it. */
 const SAFE_RANGE = 1 << 20;
-/** Vertices nearer than this (pixels, per axis) to the previous kept one are dropped. */
-const DECIMATE = 0.35;
+/** Vertices nearer than this (pixels, per axis) to the previous kept one are dropped (QGIS simplifies to 1 px too). */
+const DECIMATE = 1;
 
 /** The affine map from CRS x/y to pixel columns/rows of one output grid. */
 export class Viewport {

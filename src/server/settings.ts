@@ -35,6 +35,9 @@ export const SETTINGS_DOC: Record<string, string> = {
   OWS_SHUTDOWN_TIMEOUT: 'milliseconds SIGTERM waits for requests in flight (default 30000)',
   OWS_WMS_MAX_WIDTH: 'largest GetMap WIDTH in pixels (the project may set a lower one)',
   OWS_WMS_MAX_HEIGHT: 'largest GetMap HEIGHT in pixels (the project may set a lower one)',
+  OWS_DATA_SNAPSHOT: '1 (default): local vector files are kept in memory once read; 0: always read through GDAL; wait: reads wait for the snapshot',
+  OWS_DATA_SNAPSHOT_MB: 'memory budget of the in-memory snapshots in MB (default 1024; least recently used out first)',
+  OWS_DATA_SNAPSHOT_MAX_FEATURES: 'largest layer kept in memory, in features (default 2000000)',
 };
 
 /** Reads the settings from an environment (process.env by default); throws with the variable's name on a bad value. */

@@ -4,6 +4,10 @@ import { create } from 'xmlbuilder2';
 import { ROOT, testServer } from '../../support/server.js';
 import type { AccessControlFilterLike } from '../../../src/filters/access-control.js';
 
+// Reads wait for the in-memory snapshot instead of racing its background load: the GDAL path clips and
+// simplifies geometries, the snapshot does not, so two maps of one request could differ by a few pixels.
+process.env['OWS_DATA_SNAPSHOT'] ??= 'wait';
+
 /** The committed test project. */
 export const PROJECT = path.join(ROOT, 'test/fixtures/projects/project.yaml');
 
