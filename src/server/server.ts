@@ -41,13 +41,18 @@ export class Server {
   readonly #projectLoader: ProjectLoader;
   readonly #ready: Promise<LoadedPlugin[]>;
   /** Every read of layer data, with access control applied per request. */
-  readonly data = new DataAccess();
+  readonly data: DataAccess;
   #inFlight = 0;
 
   constructor(options: ServerOptions = {}) {
     this.settings = options.settings ?? loadSettings();
     this.log = options.logger ?? createLogger(this.settings.logLevel);
     this.#iface = new ServerInterface(this.settings, this.log);
+    this.data = new DataAccess({
+      snapshot: this.settings.dataSnapshot,
+      snapshotMB: this.settings.dataSnapshotMB,
+      snapshotMaxFeatures: this.settings.dataSnapshotMaxFeatures,
+    });
     if (options.memoryCache !== false) this.#iface.registerServerCache(new MemoryCache(), 1000);
     if (options.coreServices !== false) registerCoreServices(this.#iface, this.data);
     if (options.projectLoader) {

@@ -21,6 +21,12 @@ export interface Settings {
   /** Largest WMS GetMap width / height in pixels, under the project's own limits (OWS_WMS_MAX_WIDTH / _HEIGHT). */
   wmsMaxWidth: number | null;
   wmsMaxHeight: number | null;
+  /** In-memory layer snapshots: on, off, or reads wait for them (OWS_DATA_SNAPSHOT). */
+  dataSnapshot: boolean | 'wait';
+  /** Snapshot memory budget, MB (OWS_DATA_SNAPSHOT_MB, default 1024). */
+  dataSnapshotMB: number;
+  /** Largest layer kept in memory, features (OWS_DATA_SNAPSHOT_MAX_FEATURES, default 2,000,000). */
+  dataSnapshotMaxFeatures: number;
 }
 
 /** The environment variables the server reads, with their meaning (printed by --help and the README). */
@@ -56,7 +62,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const v = str(name)?.toLowerCase();
     if (v === null || v === undefined || ['0', 'false', 'no', 'off'].includes(v)) return false;
     if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-    throw new Error(`${name} ('${v}') must be 1 or 0`);
+    throw new Error(`${name} ('${v}') must be 1 or 0${name === 'OWS_DATA_SNAPSHOT' ? ' (or wait)' : ''}`);
   };
   return {
     projectFile: str('OWS_PROJECT_FILE'),
@@ -69,5 +75,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shutdownTimeout: int('OWS_SHUTDOWN_TIMEOUT', 30_000),
     wmsMaxWidth: str('OWS_WMS_MAX_WIDTH') === null ? null : int('OWS_WMS_MAX_WIDTH', 0),
     wmsMaxHeight: str('OWS_WMS_MAX_HEIGHT') === null ? null : int('OWS_WMS_MAX_HEIGHT', 0),
+    dataSnapshot: str('OWS_DATA_SNAPSHOT')?.toLowerCase() === 'wait' ? 'wait' : str('OWS_DATA_SNAPSHOT') === null ? true : bool('OWS_DATA_SNAPSHOT'),
+    dataSnapshotMB: int('OWS_DATA_SNAPSHOT_MB', 1024),
+    dataSnapshotMaxFeatures: int('OWS_DATA_SNAPSHOT_MAX_FEATURES', 2_000_000),
   };
 }

@@ -15,6 +15,9 @@ describe('loadSettings', () => {
       shutdownTimeout: 30_000,
       wmsMaxWidth: null,
       wmsMaxHeight: null,
+      dataSnapshot: true,
+      dataSnapshotMB: 1024,
+      dataSnapshotMaxFeatures: 2_000_000,
     } satisfies Settings);
   });
 
@@ -30,6 +33,9 @@ describe('loadSettings', () => {
       OWS_SHUTDOWN_TIMEOUT: '5000',
       OWS_WMS_MAX_WIDTH: '4096',
       OWS_WMS_MAX_HEIGHT: '3072',
+      OWS_DATA_SNAPSHOT: 'wait',
+      OWS_DATA_SNAPSHOT_MB: '256',
+      OWS_DATA_SNAPSHOT_MAX_FEATURES: '5000',
     });
     assert.deepEqual(s, {
       projectFile: '/srv/projects/world.yaml',
@@ -42,6 +48,9 @@ describe('loadSettings', () => {
       shutdownTimeout: 5000,
       wmsMaxWidth: 4096,
       wmsMaxHeight: 3072,
+      dataSnapshot: 'wait',
+      dataSnapshotMB: 256,
+      dataSnapshotMaxFeatures: 5000,
     });
   });
 

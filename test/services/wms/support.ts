@@ -4,16 +4,14 @@ import { create } from 'xmlbuilder2';
 import { ROOT, testServer } from '../../support/server.js';
 import type { AccessControlFilterLike } from '../../../src/filters/access-control.js';
 
-// Reads wait for the in-memory snapshot instead of racing its background load: the GDAL path clips and
-// simplifies geometries, the snapshot does not, so two maps of one request could differ by a few pixels.
-process.env['OWS_DATA_SNAPSHOT'] ??= 'wait';
-
 /** The committed test project. */
 export const PROJECT = path.join(ROOT, 'test/fixtures/projects/project.yaml');
 
 /** A server with WMS serving the test project; optional access-control filters. */
 export function wmsServer(filters: AccessControlFilterLike[] = []) {
-  const s = testServer({ projectFile: PROJECT, projectsDir: path.dirname(PROJECT) }, { coreServices: true });
+  // Reads wait for the in-memory snapshot instead of racing its background load: the GDAL path clips and
+  // simplifies geometries, the snapshot does not, so two maps of one request could differ by a few pixels.
+  const s = testServer({ projectFile: PROJECT, projectsDir: path.dirname(PROJECT), dataSnapshot: 'wait' }, { coreServices: true });
   for (const f of filters) s.iface.registerAccessControl(f, 10);
   return s;
 }
