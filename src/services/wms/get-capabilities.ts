@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { axisOrderIsLatLon, transformBBox } from '../../data/index.js';
+import { axisOrderIsLatLon, serverLayer, transformBBox, type Geometry } from '../../data/index.js';
 import { parseParams } from '../../params/table.js';
 import type { LayerDef, LayerTreeNode, ProjectModel } from '../../project/model.js';
 import { OgcError } from '../../errors/ogc-error.js';
@@ -122,21 +122,59 @@ function operation(req: XMLBuilder, name: string, formats: readonly string[], hr
   http.ele('Post').ele('OnlineResource', { 'xlink:type': 'simple', 'xlink:href': href });
 }
 
+/** Extents as this request may know them: a layer access control filters gets the extent of what it may read. */
+type Extents = Map<LayerDef, Box | null>;
+
+async function readableExtents(ctx: WmsContext, layers: LayerDef[]): Promise<Extents> {
+  const ac = ctx.iface.accessControls();
+  const out: Extents = new Map();
+  for (const layer of layers) {
+    const name = serverLayer(layer);
+    const filtered = layer.kind === 'vector' && (ac.layerFilterExpression(name) !== null || ac.layerFilterSubsetString(name) !== null);
+    if (!filtered) {
+      out.set(layer, layer.extent.wgs84);
+      continue;
+    }
+    // The source's extent would give away where the filtered-out features are.
+    let box: Box | null = null;
+    for await (const f of ctx.access.readFeatures(layer, { targetCrs: 'EPSG:4326', fields: [], signal: ctx.response.signal })) {
+      if (f.geometry) box = extendBox(box, f.geometry);
+    }
+    out.set(layer, box);
+  }
+  return out;
+}
+
+/** Grows a box by a GeoJSON geometry's coordinates. */
+function extendBox(box: Box | null, g: Geometry): Box | null {
+  if (g.type === 'GeometryCollection') return g.geometries.reduce<Box | null>(extendBox, box);
+  let b = box;
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as number[];
+      b = b ? [Math.min(b[0], x!), Math.min(b[1], y!), Math.max(b[2], x!), Math.max(b[3], y!)] : [x!, y!, x!, y!];
+    } else if (Array.isArray(c)) for (const p of c) walk(p);
+  };
+  walk(g.coordinates);
+  return b;
+}
+
 /** The root layer (the project: title, CRS list, overall extent) with the readable tree inside. */
 async function layerTree(cap: XMLBuilder, ctx: WmsContext, project: ProjectModel, version: '1.3.0' | '1.1.1'): Promise<void> {
   const tree = ctx.access.readableTree(project);
+  const extents = await readableExtents(ctx, leaves(tree));
   const crsList = project.service.crs;
   const root = cap.ele('Layer', { queryable: tree.some((n) => anyQueryable(n)) ? '1' : '0' });
   root.ele('Title').txt(project.service.title || project.title);
   if (project.service.abstract) root.ele('Abstract').txt(project.service.abstract);
   const all = leaves(tree);
   for (const crs of new Set([...crsList, ...all.map((l) => l.crs)])) root.ele(version === '1.3.0' ? 'CRS' : 'SRS').txt(crs);
-  const wgs = union(all.map((l) => l.extent.wgs84));
+  const wgs = union(all.map((l) => extents.get(l) ?? null));
   if (wgs) await boxes(root, wgs, crsList, version);
-  for (const node of tree) await layerElement(root, node, ctx, version);
+  for (const node of tree) await layerElement(root, node, ctx, version, extents);
 }
 
-async function layerElement(parent: XMLBuilder, node: LayerTreeNode, ctx: WmsContext, version: '1.3.0' | '1.1.1'): Promise<void> {
+async function layerElement(parent: XMLBuilder, node: LayerTreeNode, ctx: WmsContext, version: '1.3.0' | '1.1.1', extents: Extents): Promise<void> {
   const el = parent.ele('Layer', { queryable: anyQueryable(node) ? '1' : '0', opaque: '0' });
   el.ele('Name').txt(node.name);
   el.ele('Title').txt(node.title || node.name);
@@ -147,7 +185,7 @@ async function layerElement(parent: XMLBuilder, node: LayerTreeNode, ctx: WmsCon
   }
   const own = node.kind === 'group' ? [] : [node.crs];
   for (const crs of own.filter((c) => !ctx.project.service.crs.includes(c))) el.ele(version === '1.3.0' ? 'CRS' : 'SRS').txt(crs);
-  const wgs = union(leaves([node]).map((l) => l.extent.wgs84));
+  const wgs = union(leaves([node]).map((l) => extents.get(l) ?? null));
   if (wgs) await boxes(el, wgs, [...new Set([...ctx.project.service.crs, ...own])], version);
   // Groups advertise no style: WMS children inherit their parent's styles, and may not redefine a name.
   const styles = node.kind === 'group' ? [] : node.styles;
@@ -170,7 +208,7 @@ async function layerElement(parent: XMLBuilder, node: LayerTreeNode, ctx: WmsCon
       el.ele('ScaleHint', { min: hint(node.minScale, 0), max: hint(node.maxScale, 1e12) });
     }
   } else {
-    for (const child of node.children) await layerElement(el, child, ctx, version);
+    for (const child of node.children) await layerElement(el, child, ctx, version, extents);
   }
 }
 
@@ -217,9 +255,10 @@ function leaves(nodes: readonly LayerTreeNode[]): LayerDef[] {
   return nodes.flatMap((n) => (n.kind === 'group' ? leaves(n.children) : [n]));
 }
 
-function union(boxesIn: Box[]): Box | null {
-  if (!boxesIn.length) return null;
-  return boxesIn.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+function union(boxesIn: Array<Box | null>): Box | null {
+  const known = boxesIn.filter((b): b is Box => b !== null);
+  if (!known.length) return null;
+  return known.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
 }
 
 function num(v: number): string {
