@@ -13,3 +13,4 @@ export {
 export { findLegendItem, layerLegend, type GroupLegend, type LayerLegend, type LegendItem, type LegendNode } from './legend-model.js';
 export { legendToJson, renderLegendIcon, renderLegendImage, type LegendFont, type LegendOptions } from './legend.js';
 export { renderExceptionImage, type ExceptionImageOptions } from './exception-image.js';
+export { geometryKind } from './label-geometry.js';

@@ -4,25 +4,14 @@
  */
 import type { Geometry } from '../../data/index.js';
 import { coord } from './feature-info-model.js';
+import { geometryKind } from '../../render/index.js';
 
 /** The geometry families with their own GetFeatureInfo tolerance. */
 export type GeometryFamily = 'point' | 'line' | 'polygon';
 
-/** The family of a geometry (a collection takes the family of its first member). */
+/** The family of a geometry (a collection takes the family of its first member): the renderer's own rule. */
 export function geometryFamily(g: Geometry): GeometryFamily {
-  switch (g.type) {
-    case 'Point':
-    case 'MultiPoint':
-      return 'point';
-    case 'LineString':
-    case 'MultiLineString':
-      return 'line';
-    case 'Polygon':
-    case 'MultiPolygon':
-      return 'polygon';
-    case 'GeometryCollection':
-      return g.geometries[0] ? geometryFamily(g.geometries[0]) : 'point';
-  }
+  return geometryKind(g);
 }
 
 /** Distance from (x, y) to a geometry in its units: to the nearest vertex, segment or, outside a polygon, its boundary; 0 inside. */
