@@ -1,0 +1,62 @@
+/** Shared types of the streaming feature writers (WFS GetFeature, OGC API items). */
+import type { Feature } from '../../../data/types.js';
+import type { FieldDef } from '../../../project/model.js';
+
+/** Where a writer sends its output: our ServerResponse (write buffers, flush sends with backpressure). */
+export interface ChunkSink {
+  write(chunk: string): void;
+  flush(): Promise<void>;
+}
+
+/** The features to write: single features or batches, in the order read. */
+export type FeatureSource = AsyncIterable<Feature | Feature[]>;
+
+/** A link of a paged answer (OGC API items / WFS 2.0 next and previous). */
+export interface FeatureLink {
+  href: string;
+  rel: string;
+  type?: string;
+  title?: string;
+}
+
+/** Everything a writer needs besides the features. */
+export interface CollectionMeta {
+  /** Feature type name (without prefix). */
+  typeName: string;
+  /** Namespace prefix and URI of the feature type (GML formats). */
+  prefix: string;
+  namespaceUri: string;
+  /** Published fields, in output order; attributes not listed are not written. */
+  fields: readonly FieldDef[];
+  /** Name of the geometry property (default 'geometry'). */
+  geometryName?: string;
+  /** srsName written on geometries and envelopes (e.g. 'EPSG:4326', 'urn:ogc:def:crs:EPSG::4326'). */
+  srsName?: string;
+  /** Write coordinates as y/x (lat/lon for WFS 1.1 / 2.0 with an EPSG:4326 URN srsName). */
+  swapAxes?: boolean;
+  /** Known before writing; absent = unknown ('unknown' in WFS 2.0, omitted or taken from `finalCounts` in JSON). */
+  numberMatched?: number;
+  /** Known before writing (WFS 2.0 needs it on the root element); JSON writes the counted number. */
+  numberReturned?: number;
+  /** Called after the last feature (JSON only: members written at the end): a late numberMatched. */
+  lateNumberMatched?: () => number | undefined;
+  /** Response timestamp (default now). */
+  timeStamp?: Date;
+  /** Extent in x/y order in the srsName CRS (swapped like the coordinates). */
+  bbox?: [number, number, number, number];
+  /** Paging and self links. */
+  links?: readonly FeatureLink[];
+  /** xsi:schemaLocation pairs for the feature type namespace (e.g. a DescribeFeatureType URL). */
+  schemaLocation?: string;
+  /** Flush threshold in characters (default 64 KiB). */
+  chunkSize?: number;
+  /** Stops writing (client gone): checked between features. */
+  signal?: AbortSignal;
+}
+
+/** What a writer reports when done. */
+export interface WriteResult {
+  numberReturned: number;
+  /** Characters written in total. */
+  chars: number;
+}
