@@ -3,7 +3,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { validateProjectDocument } from './validate.js';
 import { Problems, compareOrder, type NodeLocation } from './problems.js';
-import { isKnownCrs, toWgs84, transformBounds, type Bounds } from './crs.js';
+import type { Bounds } from './crs.js';
+import { isKnownCrs, transformBBox } from '../data/crs.js';
 import { inspectSource, isConnection, resolveSource, SourceError, type SourceInfo } from './sources.js';
 import { buildRasterStyles, buildVectorStyles, checkScales } from './styles.js';
 import type { Project } from './project.js';
@@ -44,7 +45,7 @@ export async function loadProject(fileName: string, options: LoadOptions = {}): 
   if (!validateProjectDocument(raw, problems)) problems.throwIfAny(abs);
 
   const root = raw as Raw;
-  const service = buildService((root['service'] ?? {}) as Raw, path.basename(abs).replace(/\.[^.]*$/, ''), problems);
+  const service = await buildService((root['service'] ?? {}) as Raw, path.basename(abs).replace(/\.[^.]*$/, ''), problems);
   const builder = new TreeBuilder(path.dirname(abs), problems);
   const tree = await builder.build(root['layers'] as Raw[], null);
   builder.checkUniqueNames();
@@ -74,11 +75,11 @@ function displayName(abs: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
 }
 
-function buildService(s: Raw, fallbackTitle: string, problems: Problems): ServiceMetadata {
+async function buildService(s: Raw, fallbackTitle: string, problems: Problems): Promise<ServiceMetadata> {
   const crs = (s['crs'] as string[] | undefined) ?? ['EPSG:4326', 'EPSG:3857'];
-  crs.forEach((c, i) => {
-    if (!isKnownCrs(c)) problems.add(null, `service.crs[${i}]`, `'${c}' is not a CRS that PROJ knows`);
-  });
+  for (const [i, c] of crs.entries()) {
+    if (!(await isKnownCrs(c))) problems.add(null, `service.crs[${i}]`, `'${c}' is not a CRS that PROJ knows`);
+  }
   const meta: ServiceMetadata = {
     title: (s['title'] as string | undefined) ?? fallbackTitle,
     abstract: (s['abstract'] as string | undefined) ?? '',
@@ -153,7 +154,7 @@ class TreeBuilder {
 
     // The project's CRS wins over the source's (like a CRS set on a QGIS layer); data is in x/y order either way.
     const given = raw['crs'] === 'CRS:84' ? 'EPSG:4326' : (raw['crs'] as string | undefined);
-    if (given !== undefined && !isKnownCrs(given)) {
+    if (given !== undefined && !(await isKnownCrs(given))) {
       problems.add(node, 'crs', `'${given}' is not a CRS that PROJ knows`);
       return null;
     }
@@ -174,7 +175,7 @@ class TreeBuilder {
       abstract: (raw['abstract'] as string | undefined) ?? '',
       keywords: (raw['keywords'] as string[] | undefined) ?? [],
       source, crs,
-      extent: extentOf(info.bounds, crs),
+      extent: await extentOf(info.bounds, crs),
       services,
       queryable: (raw['queryable'] as boolean | undefined) ?? true,
       ...(raw['minScale'] !== undefined ? { minScale: raw['minScale'] as number } : {}),
@@ -225,12 +226,15 @@ function publishedFields(listed: unknown[] | undefined, source: Array<{ name: st
 }
 
 /** The layer extent in its CRS and in WGS 84; an empty layer gets the world. */
-function extentOf(bounds: Bounds | null, crs: string): LayerExtent {
+async function extentOf(bounds: Bounds | null, crs: string): Promise<LayerExtent> {
   if (bounds) {
-    return { crs, bbox: bounds, wgs84: toWgs84(bounds, crs) ?? [-180, -90, 180, 90] };
+    const b = (await transformBBox({ crs, bounds }, 'EPSG:4326').catch(() => null))?.bounds;
+    const wgs84: Bounds = b ? [Math.max(-180, b[0]), Math.max(-90, b[1]), Math.min(180, b[2]), Math.min(90, b[3])] : [-180, -90, 180, 90];
+    return { crs, bbox: bounds, wgs84 };
   }
   const world: Bounds = [-180, -85.0511, 180, 85.0511];
-  return { crs, bbox: transformBounds(world, 'EPSG:4326', crs) ?? world, wgs84: [-180, -90, 180, 90] };
+  const b = (await transformBBox({ crs: 'EPSG:4326', bounds: world }, crs).catch(() => null))?.bounds;
+  return { crs, bbox: b ?? world, wgs84: [-180, -90, 180, 90] };
 }
 
 /** Hides passwords in a connection string before it goes into a message. */
