@@ -1,5 +1,6 @@
 /** A string buffer that hands ~chunk-sized pieces to a sink and awaits its flush (backpressure). */
-import type { ChunkSink } from './types.js';
+import type { Feature } from '../../../data/types.js';
+import type { ChunkSink, FeatureSource } from './types.js';
 
 /** Default flush threshold: 64 KiB. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
@@ -50,4 +51,20 @@ export class ChunkBuffer {
     }
     await this.#sink.flush();
   }
+}
+
+/**
+ * Serialises every feature of a source (single features or batches) into the buffer, flushing whenever it is
+ * full, until the source ends or the signal aborts. `serialise` gets the feature's index; returns the count.
+ */
+export async function writeFeatures(out: ChunkBuffer, features: FeatureSource, signal: AbortSignal | undefined, serialise: (f: Feature, index: number) => string): Promise<number> {
+  let count = 0;
+  for await (const item of features) {
+    if (signal?.aborted) break;
+    for (const f of Array.isArray(item) ? item : [item]) {
+      out.add(serialise(f, count++));
+      if (out.full) await out.flush();
+    }
+  }
+  return count;
 }

@@ -1,6 +1,6 @@
 /** Streaming GeoJSON FeatureCollection (RFC 7946; OGC API items members) writer. */
 import type { Feature } from '../../../data/types.js';
-import { ChunkBuffer, DEFAULT_CHUNK_SIZE } from './chunk-buffer.js';
+import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
 import { geoJsonGeometry } from './geojson-geometry.js';
 import type { ChunkSink, CollectionMeta, FeatureSource, WriteResult } from './types.js';
 import { jsonValue } from './values.js';
@@ -33,20 +33,7 @@ export async function writeGeoJson(sink: ChunkSink, features: FeatureSource, met
   }
   if (meta.bbox) head += ',"bbox":[' + meta.bbox.map((n) => jsonValue(n, 'real')).join(',') + ']';
   out.add(head + ',"features":[');
-  let count = 0;
-  const signal = meta.signal;
-  for await (const item of features) {
-    if (signal?.aborted) break;
-    if (Array.isArray(item)) {
-      for (const f of item) {
-        out.add((count++ ? ',' : '') + ser(f));
-        if (out.full) await out.flush();
-      }
-    } else {
-      out.add((count++ ? ',' : '') + ser(item));
-      if (out.full) await out.flush();
-    }
-  }
+  const count = await writeFeatures(out, features, meta.signal, (f, i) => (i ? ',' : '') + ser(f));
   let tail = ']';
   const matched = meta.numberMatched ?? meta.lateNumberMatched?.();
   if (matched !== undefined) tail += ',"numberMatched":' + matched;

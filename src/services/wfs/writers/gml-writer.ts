@@ -1,6 +1,6 @@
 /** Streaming WFS GetFeature writers: GML 2 (WFS 1.0), GML 3.1.1 (WFS 1.1), GML 3.2 (WFS 2.0). */
 import type { Feature } from '../../../data/types.js';
-import { ChunkBuffer, DEFAULT_CHUNK_SIZE } from './chunk-buffer.js';
+import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
 import { escapeXmlAttr, escapeXmlText, gmlId, xmlName } from './escape.js';
 import { GmlGeometryWriter, type GmlVersion } from './gml-geometry.js';
 import type { ChunkSink, CollectionMeta, FeatureSource, WriteResult } from './types.js';
@@ -76,22 +76,7 @@ export async function writeGml(version: GmlVersion, sink: ChunkSink, features: F
   const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes });
   const ser = gmlFeatureSerializer(version, meta, geom);
   out.add(gmlHeader(version, meta, geom));
-  let count = 0;
-  const signal = meta.signal;
-  for await (const item of features) {
-    if (signal?.aborted) break;
-    if (Array.isArray(item)) {
-      for (const f of item) {
-        out.add(ser(f));
-        count++;
-        if (out.full) await out.flush();
-      }
-    } else {
-      out.add(ser(item));
-      count++;
-      if (out.full) await out.flush();
-    }
-  }
+  const count = await writeFeatures(out, features, meta.signal, ser);
   out.add('</wfs:FeatureCollection>\n');
   await out.flush();
   return { numberReturned: count, chars: out.chars };
