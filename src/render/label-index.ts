@@ -60,10 +60,7 @@ export class LabelIndex {
     const y1 = Math.min(this.height, Math.floor(box[3]));
     const covered = (this.covered ??= new Uint8Array(this.width * this.height));
     for (let y = y0; y < y1; y++) covered.fill(1, y * this.width + x0, y * this.width + Math.max(x0, x1));
-    const c0 = this.clampCol(box[0]);
-    const c1 = this.clampCol(box[2]);
-    const r0 = this.clampRow(box[1]);
-    const r1 = this.clampRow(box[3]);
+    const [c0, c1, r0, r1] = this.cellRange(box);
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         const i = r * this.cols + c;
@@ -72,11 +69,13 @@ export class LabelIndex {
     }
   }
 
+  /** First and last grid column and row a box touches. */
+  private cellRange(box: Box): [number, number, number, number] {
+    return [this.clampCol(box[0]), this.clampCol(box[2]), this.clampRow(box[1]), this.clampRow(box[3])];
+  }
+
   private visit(box: Box, fn: (cell: Box[]) => boolean): void {
-    const c0 = this.clampCol(box[0]);
-    const c1 = this.clampCol(box[2]);
-    const r0 = this.clampRow(box[1]);
-    const r1 = this.clampRow(box[3]);
+    const [c0, c1, r0, r1] = this.cellRange(box);
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         const cell = this.cells[r * this.cols + c];
