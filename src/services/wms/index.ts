@@ -3,7 +3,7 @@ import type { ExceptionFormat } from '../../errors/render.js';
 import type { DataAccess } from '../../data/index.js';
 import { parseParams } from '../../params/table.js';
 import type { Project } from '../../project/project.js';
-import type { ProjectModel } from '../../project/model.js';
+import { isProjectModel } from '../../project/loader.js';
 import type { ServerRequest } from '../../server/request.js';
 import type { ServerResponse } from '../../server/response.js';
 import type { ServerInterface } from '../../server/server-interface.js';
@@ -15,11 +15,6 @@ import { negotiateWmsVersion } from './version.js';
 
 /** One WMS operation. */
 export type WmsOperation = (ctx: WmsContext) => Promise<void>;
-
-/** Whether a Project is a loaded project model (has layers). */
-export function isProjectModel(p: Project | null): p is ProjectModel {
-  return p !== null && 'layers' in p && 'service' in p;
-}
 
 /**
  * The WMS service (1.3.0 and 1.1.1 in one, as QGIS Server does): negotiates the version, checks the
