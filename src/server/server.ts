@@ -15,6 +15,7 @@ import { ProjectCache, projectLoaderFrom } from '../project/cache.js';
 import { MemoryCache } from '../filters/memory-cache.js';
 import { DataAccess } from '../data/index.js';
 import { registerCoreServices } from '../services/index.js';
+import { isXmlBody, sniffRoot } from '../services/wfs/xml/sniff.js';
 
 /** How a Server is built; everything is optional. */
 export interface ServerOptions {
@@ -144,6 +145,16 @@ export class Server {
     const registry = this.#iface.serviceRegistry();
     const params = request.parameters();
     let serviceName = params.get('SERVICE')?.trim() ?? '';
+    // An XML POST (WFS GetFeature, Transaction ...) names its service, operation and version on its root element.
+    if (!serviceName && request.method() === 'POST' && isXmlBody(request)) {
+      const root = sniffRoot(request.data());
+      if (root?.service) {
+        request.setParameter('SERVICE', root.service);
+        if (!params.get('REQUEST')) request.setParameter('REQUEST', root.local);
+        if (root.version && !params.get('VERSION')) request.setParameter('VERSION', root.version);
+        serviceName = root.service.trim();
+      }
+    }
     // As QGIS Server: SERVICE may be left out of WMS GetMap and GetFeatureInfo.
     if (!serviceName && /^(GetMap|GetFeatureInfo)$/i.test(params.get('REQUEST') ?? '') && registry.getService('WMS')) serviceName = 'WMS';
     if (!serviceName) {

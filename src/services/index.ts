@@ -7,6 +7,11 @@ import { getMap } from './wms/get-map.js';
 import { getFeatureInfo } from './wms/get-feature-info.js';
 import { getLegendGraphic } from './wms/get-legend-graphic.js';
 import { describeLayer } from './wms/describe-layer.js';
+import { WfsService } from './wfs/index.js';
+import { getCapabilities as wfsGetCapabilities } from './wfs/get-capabilities.js';
+import { describeFeatureType } from './wfs/describe-feature-type.js';
+import { getFeature } from './wfs/get-feature.js';
+import { transaction } from './wfs/transaction.js';
 
 /** Registers the built-in OGC services on a server interface. */
 export function registerCoreServices(iface: ServerInterface, data: DataAccess): void {
@@ -16,5 +21,11 @@ export function registerCoreServices(iface: ServerInterface, data: DataAccess): 
     GetFeatureInfo: getFeatureInfo,
     GetLegendGraphic: getLegendGraphic,
     DescribeLayer: describeLayer,
+  }));
+  iface.serviceRegistry().registerService(new WfsService(iface, data, {
+    GetCapabilities: wfsGetCapabilities,
+    DescribeFeatureType: describeFeatureType,
+    GetFeature: getFeature,
+    Transaction: transaction,
   }));
 }
