@@ -146,6 +146,14 @@ export async function transformer(from: string | Crs, to: string | Crs): Promise
   return cachedTransformer(src, dst);
 }
 
+/**
+ * A transformer to or from a CRS built here rather than resolved from an EPSG code (a local projection for
+ * metric distances: spatial.ts), not cached. The axis swaps follow each SpatialReference's own axis order.
+ */
+export function customTransformer(from: Crs, to: Crs): Transformer {
+  return makeTransformer(from, to);
+}
+
 function cachedTransformer(from: Crs, to: Crs): Transformer {
   const key = `${from.id}>${to.id}`;
   let t = transformerCache.get(key);
@@ -162,7 +170,7 @@ function northingFirst(crs: Crs): boolean {
 }
 
 function makeTransformer(from: Crs, to: Crs): Transformer {
-  if (from.epsg === to.epsg) return { from, to, identity: true, point: (x, y) => [x, y], geometry: () => true };
+  if (from.epsg === to.epsg && from.epsg > 0) return { from, to, identity: true, point: (x, y) => [x, y], geometry: () => true };
   const ct = new gdal.CoordinateTransformation(from.srs, to.srs);
   const swapIn = northingFirst(from);
   const swapOut = northingFirst(to);

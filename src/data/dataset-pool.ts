@@ -53,6 +53,8 @@ interface Entry {
   dataset: gdal.Dataset;
   memo: Map<string, unknown>;
   lastUsed: number;
+  /** The connection's generation when opened (see invalidate()). */
+  generation: number;
 }
 
 interface Waiter {
@@ -75,6 +77,8 @@ export class DatasetPool {
   readonly #timeoutMs: number;
   readonly #open: (connection: string, mode: OpenMode) => Promise<gdal.Dataset>;
   readonly #slots = new Map<string, Slot>();
+  /** Per connection: bumped by invalidate(); handles of an older generation are closed when they come back. */
+  readonly #generations = new Map<string, number>();
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -82,7 +86,7 @@ export class DatasetPool {
     this.#max = Math.max(1, Math.floor(options.maxPerConnection ?? 4));
     this.#idleMs = Math.max(10, options.idleMs ?? 60_000);
     this.#timeoutMs = Math.max(1, options.acquireTimeoutMs ?? 30_000);
-    this.#open = options.open ?? ((connection, mode) => gdal.openAsync(connection, mode === 'update' ? 'r+' : 'r'));
+    this.#open = options.open ?? openRetrying;
   }
 
   /** Lends a handle on `connection`, opening one if under the limit, else waiting for one to come back. */
@@ -154,6 +158,22 @@ export class DatasetPool {
     return out;
   }
 
+  /**
+   * Forgets every handle on a connection after it was written: idle ones are closed now, busy ones when they
+   * come back. Drivers cache what they read (GeoPackage's feature count, extents, schemas): a handle opened
+   * before a commit may answer with what was true before it.
+   */
+  invalidate(connection: string): void {
+    this.#generations.set(connection, (this.#generations.get(connection) ?? 0) + 1);
+    for (const mode of ['read', 'update'] as const) {
+      const key = `${mode}\0${connection}`;
+      const slot = this.#slots.get(key);
+      if (!slot) continue;
+      for (const e of slot.idle.splice(0)) closeQuietly(e.dataset);
+      this.#forget(key, slot);
+    }
+  }
+
   /** Closes every idle handle now (busy ones are closed when released). */
   closeIdle(): void {
     for (const [key, slot] of this.#slots) {
@@ -187,13 +207,14 @@ export class DatasetPool {
 
   async #openEntry(key: string, connection: string, mode: OpenMode): Promise<PooledDataset> {
     let dataset: gdal.Dataset;
+    const generation = this.#generations.get(connection) ?? 0; // before the open: what it reads may predate a commit
     try {
       dataset = await this.#open(connection, mode);
     } catch (err) {
       this.#giveBack(key, null);
       throw new DataSourceError('The data source cannot be opened', err);
     }
-    return this.#lease(key, { dataset, memo: new Map(), lastUsed: Date.now() });
+    return this.#lease(key, { dataset, memo: new Map(), lastUsed: Date.now(), generation });
   }
 
   #lease(key: string, entry: Entry): PooledDataset {
@@ -204,7 +225,7 @@ export class DatasetPool {
       release: (broken = false) => {
         if (done) return;
         done = true;
-        if (broken || this.#closed) {
+        if (broken || this.#closed || entry.generation !== (this.#generations.get(splitKey(key)[1]) ?? 0)) {
           closeQuietly(entry.dataset);
           this.#giveBack(key, null);
         } else {
@@ -263,6 +284,22 @@ export class DatasetPool {
       clearInterval(this.#sweeper);
       this.#sweeper = undefined;
     }
+  }
+}
+
+/**
+ * gdal.openAsync, tried again for a few seconds while a SQLite file is locked: GDAL's SQLite driver reads its
+ * schema when it opens and fails at once while another process commits.
+ */
+async function openRetrying(connection: string, mode: OpenMode): Promise<gdal.Dataset> {
+  const deadline = Date.now() + 5000;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await gdal.openAsync(connection, mode === 'update' ? 'r+' : 'r');
+    } catch (err) {
+      if (!/database is locked/i.test(err instanceof Error ? err.message : '') || Date.now() > deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 

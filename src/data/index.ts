@@ -1,6 +1,10 @@
 /**
- * The data layer's public face. Reads go through DataAccess.forRequest(accessControl) → LayerAccess, the one
- * place access control is applied; the sources and the dataset pool are deliberately not exported.
+ * The data layer's public face. Reads and edits go through DataAccess.forRequest(accessControl) → LayerAccess,
+ * the one place access control is applied; the sources and the dataset pool are deliberately not exported.
+ *
+ * LayerAccess: readFeatures / countFeatures (VectorQuery, with `spatial: SpatialPredicate[]` tested in the
+ * layer CRS: spatial.ts), fields, readRaster, transaction(EditAction[]) → EditResult (all-or-nothing: edit.ts),
+ * editsAllowed(layer) (the project's `editable` ANDed with layerPermissions), checkEdit.
  */
 export {
   DataAccess, LayerAccess, layerNotDefined, serverLayer, readableLayers, isReadable,
@@ -12,4 +16,7 @@ export {
   parseCrsName, resolveCrs, isKnownCrs, isGeographic, axisOrderIsLatLon, sameCrs, transformer, transformBBox, transformBounds,
   invalidCrsError, raiseInvalidCrs, type Crs, type CrsName, type Transformer,
 } from './crs.js';
-export type { Feature, Geometry, BBox, VectorQuery, RasterQuery, RasterWindow } from './types.js';
+export type {
+  Feature, Geometry, BBox, VectorQuery, RasterQuery, RasterWindow,
+  SpatialOperator, SpatialPredicate, EditWhere, NewFeature, EditAction, EditResult,
+} from './types.js';

@@ -9,13 +9,14 @@
 import { Expression, ExpressionError } from '../expression/index.js';
 import { OgcError, SecurityError } from '../errors/ogc-error.js';
 import type { AccessControl, LayerPermissions, ServerFeature, ServerLayer } from '../filters/access-control.js';
-import type { FieldDef, GroupDef, LayerDef, LayerTreeNode, ProjectModel, RasterLayerDef, VectorLayerDef } from '../project/model.js';
+import type { FieldDef, GroupDef, LayerDef, LayerEdits, LayerTreeNode, ProjectModel, RasterLayerDef, VectorLayerDef } from '../project/model.js';
 import { claimGrantMinter, type ReadGrant, type ReadSettings } from './access-grant.js';
 import { DatasetPool, type DatasetPoolOptions, type PoolStats } from './dataset-pool.js';
 import { readFeatures as readVector, countFeatures as countVector } from './vector-source.js';
 import { readRaster as readRasterSource } from './raster-source.js';
 import { SnapshotStore, type SnapshotStats } from './snapshot-store.js';
-import type { Feature, RasterQuery, RasterWindow, VectorQuery } from './types.js';
+import type { EditAction, EditResult, Feature, RasterQuery, RasterWindow, VectorQuery } from './types.js';
+import { runTransaction, type EditOperation } from './edit.js';
 
 const mint = claimGrantMinter();
 
@@ -43,8 +44,7 @@ export interface ReadOptions {
   clip?: boolean;
 }
 
-/** An edit, for checkEdit. */
-export type EditOperation = 'insert' | 'update' | 'delete';
+export type { EditOperation } from './edit.js';
 
 /** The error of a layer that does not exist or may not be read (the same for both: no oracle). */
 export function layerNotDefined(name: string, code = 'LayerNotDefined', locator?: string): OgcError {
@@ -218,17 +218,50 @@ export class LayerAccess {
   }
 
   /**
-   * Checks an edit (WFS-T): the layer must be readable (else LayerNotDefined), the operation permitted
-   * (canInsert / canUpdate / canDelete) and every filter's allowToEdit true; otherwise a Security error (403).
+   * The edits this request may make on a layer: the project's `editable` ANDed with layerPermissions; none on a
+   * layer it cannot read or a raster (capabilities advertise Transaction from this).
+   */
+  editsAllowed(layer: LayerDef): LayerEdits {
+    const none = { insert: false, update: false, delete: false };
+    if (layer.kind !== 'vector') return none;
+    const p = this.#rulesFor(layer).permissions;
+    const e = layer.editable ?? none;
+    return p.canRead ? { insert: e.insert && p.canInsert, update: e.update && p.canUpdate, delete: e.delete && p.canDelete } : none;
+  }
+
+  /**
+   * Runs edits all-or-nothing (edit.ts): every action on every data source is written, or none is. The
+   * project's `editable` and layerPermissions allow each operation, allowToEdit each feature (an update before
+   * and after the change); updates and deletes see only the features this request may read.
+   */
+  async transaction(actions: EditAction[], options: { signal?: AbortSignal } = {}): Promise<EditResult> {
+    const pool = this.#pool;
+    if (!pool) throw new Error('this LayerAccess answers permission questions only; get one from DataAccess.forRequest to edit');
+    return runTransaction(actions, {
+      pool, snapshots: this.#snapshots,
+      permit: (layer, op) => this.#permitEdit(layer, op),
+      allowed: (layer, feature) => !this.#ac || this.#ac.allowToEdit(serverLayer(layer), feature),
+      fields: (layer) => this.fields(layer),
+      grant: (layer, internalFields) => this.#grant(layer, { internalFields }),
+    }, options.signal);
+  }
+
+  /**
+   * Checks an edit (WFS-T): the layer must be readable (else LayerNotDefined), the operation allowed by the
+   * project and permitted (canInsert / canUpdate / canDelete) and every filter's allowToEdit true; otherwise a
+   * Security error (403).
    */
   checkEdit(layer: LayerDef, feature: Feature | ServerFeature, op: EditOperation): void {
-    const rules = this.#readable(layer);
-    const p = rules.permissions;
-    const permitted = op === 'insert' ? p.canInsert : op === 'update' ? p.canUpdate : p.canDelete;
-    if (!permitted) throw new SecurityError(`No permission to ${op} features of layer '${layer.name}'`, layer.name);
+    this.#permitEdit(layer, op);
     if (this.#ac && !this.#ac.allowToEdit(serverLayer(layer), asServerFeature(feature))) {
       throw new SecurityError(`Editing this feature of layer '${layer.name}' is not allowed`, layer.name);
     }
+  }
+
+  /** Throws LayerNotDefined for a layer this request cannot read, Security when the operation is not allowed. */
+  #permitEdit(layer: LayerDef, op: EditOperation): void {
+    this.#readable(layer);
+    if (!this.editsAllowed(layer)[op]) throw new SecurityError(`No permission to ${op} features of layer '${layer.name}'`, layer.name);
   }
 
   #prune(nodes: readonly LayerTreeNode[]): LayerTreeNode[] {

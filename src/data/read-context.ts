@@ -3,6 +3,7 @@ import { OgcError } from '../errors/ogc-error.js';
 import type { VectorLayerDef } from '../project/model.js';
 import { resolveCrs, transformer, transformBounds, type Crs, type Transformer } from './crs.js';
 import type { VectorQuery } from './types.js';
+import { prepareSpatial, type ParsedPredicate, type SpatialMatcher } from './spatial.js';
 
 /** Resolved CRSs and filters of a read. */
 export interface ReadContext {
@@ -12,6 +13,10 @@ export interface ReadContext {
   transform: Transformer | null;
   /** Spatial filter in the layer CRS (x/y), or null for none. */
   bounds: [number, number, number, number] | null;
+  /** The query's spatial predicates in the layer CRS, or null for none. */
+  spatial: SpatialMatcher | null;
+  /** The rectangle given to the source's spatial filter: the bbox, else the predicates' prefilter; null for none. */
+  sourceFilter: [number, number, number, number] | null;
   /** The bbox lies wholly where the layer CRS cannot go: nothing matches. */
   noMatch: boolean;
   clip: boolean;
@@ -28,9 +33,10 @@ export function checkBounds(b: readonly number[]): asserts b is [number, number,
   }
 }
 
-/** Resolves the CRSs of a read and brings its bbox into the layer CRS (densified). */
-export async function readContext(layer: VectorLayerDef, query: VectorQuery, clip: boolean): Promise<ReadContext> {
+/** Resolves the CRSs of a read and brings its bbox (densified) and spatial predicates into the layer CRS. */
+export async function readContext(layer: VectorLayerDef, query: VectorQuery, clip: boolean, predicates: readonly ParsedPredicate[] = []): Promise<ReadContext> {
   const layerCrs = await resolveCrs(layer.crs, 'NoApplicableCode');
+  const spatial = await prepareSpatial(predicates, layerCrs);
   const target = query.targetCrs ? await resolveCrs(query.targetCrs, 'InvalidCRS', 'targetCrs') : layerCrs;
   const transform = target.epsg === layerCrs.epsg ? null : await transformer(layerCrs, target);
   let bounds: [number, number, number, number] | null = null;
@@ -53,7 +59,12 @@ export async function readContext(layer: VectorLayerDef, query: VectorQuery, cli
       simplify = Number.isFinite(scale) && scale > 0 ? query.simplify * scale : undefined;
     }
   }
-  return { layerCrs, target, transform, bounds, noMatch, clip: clip && bounds !== null, simplify, precision: target.geographic ? 9 : 4 };
+  if (spatial?.noMatch) noMatch = true;
+  // "Intersects A and intersects B" is not "intersects A∩B": one rectangle only, the bbox first (clipping needs it).
+  const sourceFilter = bounds ?? spatial?.envelope ?? null;
+  return {
+    layerCrs, target, transform, bounds, spatial, sourceFilter, noMatch, clip: clip && bounds !== null, simplify, precision: target.geographic ? 9 : 4,
+  };
 }
 
 /** Size of a box in the layer CRS over its size in the target CRS (mean of both axes). */

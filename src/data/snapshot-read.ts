@@ -30,7 +30,8 @@ export function selectFeatures(snap: LayerSnapshot, plan: QueryPlan, grant: Read
     const out: number[] = [];
     for (const i of hits) if (intersectsRect(snap.geometry, i, x0, y0, x1, y1)) out.push(i);
     candidates = out;
-  } else candidates = Uint32Array.from({ length: snap.count }, (_, i) => i);
+  } else if (ctx.spatial?.envelope) candidates = snap.search(...ctx.spatial.envelope);
+  else candidates = Uint32Array.from({ length: snap.count }, (_, i) => i);
 
   const tests: Array<(i: number) => boolean> = [];
   if (plan.ids) {
@@ -67,6 +68,9 @@ export function selectFeatures(snap: LayerSnapshot, plan: QueryPlan, grant: Read
     const seen: FeatureLike = { attribute: (name: string) => field(snap, visible, name, row.i) };
     tests.push((i) => ((row.i = i), expr.test(seen)));
   }
+  // Last: the dearest test (GEOS on the full-precision layer-CRS geometry, as the GDAL path reads it).
+  const spatial = ctx.spatial;
+  if (spatial) tests.push((i) => spatial.testGeoJSON(toGeoJSON(snap.geometry, i)));
   if (tests.length === 0) return candidates;
   const out: number[] = [];
   for (const i of candidates) if (tests.every((t) => t(i))) out.push(i);

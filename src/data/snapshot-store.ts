@@ -65,6 +65,8 @@ export class SnapshotStore {
   readonly #loading = new Map<string, Promise<Entry | null>>();
   readonly #refused = new Map<string, { signature: string; reason: string }>();
   readonly #files = new Map<string, FileState>();
+  /** Per file: bumped by invalidate(); a load started before is not kept. */
+  readonly #generations = new Map<string, number>();
   #bytes = 0;
   #loads = 0;
   #evictions = 0;
@@ -127,6 +129,28 @@ export class SnapshotStore {
     };
   }
 
+  /**
+   * Drops the snapshots of a data source that was just written (a transaction committed): its size and mtime
+   * may not have changed yet where they are looked at, so the next read must not trust them. Loads under way
+   * are not kept; the next read starts a new one.
+   */
+  invalidate(connection: string): void {
+    const file = localFile(connection);
+    if (!file) return;
+    this.#generations.set(file, (this.#generations.get(file) ?? 0) + 1);
+    this.#files.delete(file);
+    for (const e of [...this.#entries.values()]) {
+      if (e.file !== file) continue;
+      this.#drop(e);
+      this.#invalidations++;
+    }
+    for (const key of [...this.#refused.keys(), ...this.#loading.keys()]) {
+      if ((JSON.parse(key) as unknown[])[0] !== file) continue;
+      this.#refused.delete(key);
+      this.#loading.delete(key);
+    }
+  }
+
   /** Drops everything; later reads take the GDAL path. */
   close(): void {
     this.#closed = true;
@@ -158,18 +182,22 @@ export class SnapshotStore {
     }
     let loading = this.#loading.get(key);
     if (!loading) {
-      loading = this.#load(pool, layer, where, key, file, signature);
-      this.#loading.set(key, loading);
-      void loading.finally(() => this.#loading.delete(key));
+      const started = this.#load(pool, layer, where, key, file, signature);
+      loading = started;
+      this.#loading.set(key, started);
+      void started.finally(() => {
+        if (this.#loading.get(key) === started) this.#loading.delete(key);
+      });
     }
     return this.#settings.wait ? loading : null;
   }
 
   async #load(pool: DatasetPool, layer: VectorLayerDef, where: readonly string[], key: string, file: string, signature: string): Promise<Entry | null> {
     this.#loads++;
+    const generation = this.#generations.get(file) ?? 0;
     try {
       const snapshot = await loadSnapshot({ pool, layer, where, maxFeatures: this.#settings.maxFeatures, pageSize: this.#settings.pageSize });
-      if (this.#closed) return null;
+      if (this.#closed || (this.#generations.get(file) ?? 0) !== generation) return null;
       if ((await this.#signature(file, true)) !== signature) return null; // changed while read: the next read loads again
       if (snapshot.bytes > this.#settings.budgetBytes) throw new Error(`${snapshot.bytes} bytes is over the snapshot budget`);
       const entry: Entry = { key, file, signature, snapshot, projections: new Map(), pending: new Map() };
@@ -178,7 +206,7 @@ export class SnapshotStore {
       this.#evict(entry);
       return entry;
     } catch (err) {
-      this.#refused.set(key, { signature, reason: err instanceof Error ? err.message : String(err) });
+      if ((this.#generations.get(file) ?? 0) === generation) this.#refused.set(key, { signature, reason: err instanceof Error ? err.message : String(err) });
       return null;
     }
   }

@@ -194,7 +194,7 @@ async function scan(req: LoadRequest, project: { reproject: [string, string] | n
       page = await readPage(lease.dataset, {
         info, fields: project ? [] : [...info.fields.keys()], where: cursor === null ? req.where : [...req.where, `${fid} > ${cursor}`],
         orderBy: [], orderByFid: keyed, fid, limit: req.pageSize, offset: keyed ? 0 : offset,
-        withGeometry: true, bounds: null, clip: false, simplify: undefined, reproject: project?.reproject ?? null, precision: project ? project.precision : null,
+        withGeometry: true, spatialFilter: null, bounds: null, clip: false, simplify: undefined, reproject: project?.reproject ?? null, precision: project ? project.precision : null,
       });
     } catch (err) {
       lease.release(isGdalFailure(err));

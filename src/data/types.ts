@@ -1,4 +1,5 @@
 /** What the data layer hands to services and the renderer. */
+import type { VectorLayerDef } from '../project/model.js';
 
 /** A GeoJSON geometry (RFC 7946 types; coordinates in the CRS asked for, x/y order). */
 export type Geometry =
@@ -23,6 +24,23 @@ export interface BBox {
   bounds: [number, number, number, number];
 }
 
+/** A spatial operator of a SpatialPredicate (Filter Encoding's, plus bbox). */
+export type SpatialOperator = 'bbox' | 'intersects' | 'disjoint' | 'within' | 'contains' | 'equals' | 'touches'
+  | 'crosses' | 'overlaps' | 'dwithin' | 'beyond';
+
+/** "feature <op> literal": within = the feature lies within the literal; contains = the feature contains it. */
+export interface SpatialPredicate {
+  op: SpatialOperator;
+  /** The literal geometry in x/y (east, north) order, in `crs`. */
+  geometry: Geometry;
+  /** Any name resolveCrs accepts. */
+  crs: string;
+  /** dwithin / beyond only. */
+  distance?: number;
+  /** 'm' | 'km' | 'deg' | null (= units of the CRS the test runs in: the layer's). */
+  units?: string | null;
+}
+
 /** A vector read. */
 export interface VectorQuery {
   /** Spatial filter (features intersecting it). */
@@ -37,6 +55,8 @@ export interface VectorQuery {
   withGeometry?: boolean;
   /** Feature ids to read. */
   ids?: Array<string | number>;
+  /** Spatial predicates on the feature geometry, ANDed with bbox, filter and ids (offset, limit and counts apply after them). */
+  spatial?: SpatialPredicate[];
   /** Sort by fields. */
   orderBy?: Array<{ field: string; descending: boolean }>;
   offset?: number;
@@ -65,4 +85,36 @@ export interface RasterWindow {
   bands: Float64Array[];
   mask: Uint8Array;
   noData: Array<number | null>;
+}
+
+/** Which features an update or delete touches (ANDed; access control's subset and filter are ANDed too). */
+export interface EditWhere {
+  filter?: string;
+  ids?: Array<string | number>;
+  spatial?: SpatialPredicate[];
+  bbox?: BBox;
+}
+
+/** A feature to insert: attributes by field name, geometry GeoJSON in x/y order in `crs` (default: the layer CRS). */
+export interface NewFeature {
+  attributes: Record<string, unknown>;
+  geometry: Geometry | null;
+  crs?: string;
+}
+
+/** One action of a transaction. */
+export type EditAction =
+  | { type: 'insert'; layer: VectorLayerDef; features: NewFeature[]; handle?: string }
+  | {
+      type: 'update'; layer: VectorLayerDef; where: EditWhere; attributes: Record<string, unknown>;
+      geometry?: { value: Geometry | null; crs?: string }; handle?: string;
+    }
+  | { type: 'delete'; layer: VectorLayerDef; where: EditWhere; handle?: string };
+
+/** What a committed transaction did. */
+export interface EditResult {
+  /** Per insert action: ids are the idField values, else the new FIDs. */
+  inserted: Array<{ layer: string; handle?: string; ids: Array<string | number> }>;
+  updated: number;
+  deleted: number;
 }

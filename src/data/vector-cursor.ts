@@ -11,6 +11,7 @@ import type { PooledDataset } from './dataset-pool.js';
 import { isGdalFailure } from './dataset-pool.js';
 import { andSql, passesResiduals, type QueryPlan, type SqlPlan } from './vector-plan.js';
 import type { ReadContext } from './read-context.js';
+import { rectGeometry } from './spatial.js';
 
 /** Streams the features of a plan through a cursor; takes ownership of the lease and releases it at the end. */
 export async function* cursorRead(
@@ -18,17 +19,10 @@ export async function* cursorRead(
 ): AsyncGenerator<Feature> {
   let broken = false;
   try {
-    if (ctx.bounds) layer.setSpatialFilter(...ctx.bounds);
-    else layer.setSpatialFilter(null);
-    layer.setAttributeFilter(andSql(sql.where));
-    const clipTo = ctx.clip && ctx.bounds ? boxPolygon(ctx.bounds) : null;
+    const clipTo = ctx.clip && ctx.bounds ? rectGeometry(ctx.bounds) : null;
     let skip = plan.offset;
     let remaining = plan.limit;
-    for (let f: gdal.Feature | null = await layer.features.firstAsync(); f; f = await layer.features.nextAsync()) {
-      signal?.throwIfAborted();
-      const props: Record<string, unknown> = {};
-      for (const name of sql.read) props[name] = normalizeValue(f.fields.get(name));
-      if (!passesResiduals(sql, props)) continue;
+    for await (const { feature: f, props } of scanLayer(layer, sql, ctx, signal)) {
       if (skip > 0) {
         skip--;
         continue;
@@ -46,13 +40,31 @@ export async function* cursorRead(
     broken = isGdalFailure(err);
     throw err;
   } finally {
-    try {
-      layer.setAttributeFilter(null);
-      layer.setSpatialFilter(null);
-    } catch {
-      broken = true;
-    }
     lease.release(broken);
+  }
+}
+
+/**
+ * The features of a layer that pass the SQL (sql.where, set as the layer's attribute filter), the spatial
+ * filter, the residual expressions and the spatial predicates, with the fields of sql.read. The layer's
+ * filters are reset when the scan ends (a reset that fails throws: the handle is then broken).
+ */
+export async function* scanLayer(layer: gdal.Layer, sql: SqlPlan, ctx: ReadContext, signal?: AbortSignal): AsyncGenerator<{ feature: gdal.Feature; props: Record<string, unknown> }> {
+  try {
+    if (ctx.sourceFilter) layer.setSpatialFilter(...ctx.sourceFilter);
+    else layer.setSpatialFilter(null);
+    layer.setAttributeFilter(andSql(sql.where));
+    for (let f: gdal.Feature | null = await layer.features.firstAsync(); f; f = await layer.features.nextAsync()) {
+      signal?.throwIfAborted();
+      const props: Record<string, unknown> = {};
+      for (const name of sql.read) props[name] = normalizeValue(f.fields.get(name));
+      if (!passesResiduals(sql, props)) continue;
+      if (ctx.spatial && !ctx.spatial.test(f.getGeometry())) continue;
+      yield { feature: f, props };
+    }
+  } finally {
+    layer.setAttributeFilter(null);
+    layer.setSpatialFilter(null);
   }
 }
 
@@ -67,10 +79,6 @@ function convertGeometry(g: gdal.Geometry | null, ctx: ReadContext, clipTo: gdal
   if (ctx.simplify !== undefined && ctx.simplify > 0) geom = geom.simplifyPreserveTopology(ctx.simplify);
   if (ctx.transform && !ctx.transform.geometry(geom)) return undefined;
   return geom.toObject() as Geometry;
-}
-
-function boxPolygon([x0, y0, x1, y1]: readonly [number, number, number, number]): gdal.Geometry {
-  return gdal.Geometry.fromWKT(`POLYGON ((${x0} ${y0}, ${x1} ${y0}, ${x1} ${y1}, ${x0} ${y1}, ${x0} ${y0}))`);
 }
 
 /** Dates from gdal-async ({year, month, day, hour, minute, second, timezone}) as the ISO strings the GeoJSON path gives. */

@@ -8,6 +8,7 @@ import { OgcError } from '../errors/ogc-error.js';
 import type { VectorLayerDef } from '../project/model.js';
 import type { VectorQuery } from './types.js';
 import type { ReadGrant } from './access-grant.js';
+import { parseSpatial, type ParsedPredicate } from './spatial.js';
 
 /** How a driver takes SQL: SQLite (GPKG, SQLite), OGR SQL on a source read in FID order, OGR SQL otherwise. */
 export type SourceKind = 'sqlite' | 'ordered' | 'other';
@@ -20,6 +21,10 @@ export interface SourceInfo {
   /** FID column for SQLite sources ("fid"), '' elsewhere. */
   fidColumn: string;
   geomColumn: string;
+  /** The source layer's OGR geometry type code (wkbPoint = 1 ...). */
+  geometryType: number;
+  /** SQLite sources: the GeoPackage R-tree of the geometry column ('' when there is none or it is not a GeoPackage). */
+  rtree: string;
   /** Source field names and types (as gdal-async names them: 'integer', 'real', 'string', 'date' ...). */
   fields: ReadonlyMap<string, string>;
 }
@@ -41,6 +46,8 @@ export interface QueryPlan {
   limit: number;
   withGeometry: boolean;
   ids: Array<string | number> | null;
+  /** Spatial predicates, checked, literals built (tested in the layer CRS: read-context.ts). */
+  spatial: ParsedPredicate[];
 }
 
 const DRIVERS_SQLITE = new Set(['GPKG', 'SQLite']);
@@ -94,7 +101,7 @@ export function planQuery(layer: VectorLayerDef, query: VectorQuery, grant: Read
   const read = dedupe([...output, ...(layer.idField ? [layer.idField] : []), ...grant.internalFields]);
   return {
     layer, output, read, filter: userFilter, visible: [...grant.fields], orderBy, offset, limit,
-    withGeometry: query.withGeometry !== false, ids: query.ids ? [...query.ids] : null,
+    withGeometry: query.withGeometry !== false, ids: query.ids ? [...query.ids] : null, spatial: parseSpatial(query.spatial),
   };
 }
 
@@ -161,7 +168,8 @@ export function sqlPlan(plan: QueryPlan, grant: ReadGrant, info: SourceInfo): Sq
     if (userResidual) userResidualFields = resolveAll(userResidual, plan.visible);
     extra.push(...userResidualFields);
   }
-  const fid = info.kind === 'sqlite' ? quoteIdent(info.fidColumn || 'rowid') : 'FID';
+  // PostgreSQL takes the attribute filter as its own SQL: the FID is its key column there.
+  const fid = info.kind === 'sqlite' ? quoteIdent(info.fidColumn || 'rowid') : info.driver === 'PostgreSQL' && info.fidColumn ? quoteIdent(info.fidColumn) : 'FID';
   let empty = false;
   let idWhere: string | null = null;
   let fids: Set<number> | null = null;
@@ -178,6 +186,30 @@ export function sqlPlan(plan: QueryPlan, grant: ReadGrant, info: SourceInfo): Sq
     if (!info.fields.has(f)) throw new OgcError('NoApplicableCode', `Layer '${layer.name}': field '${f}' is not in its data source`, { status: 500 });
   }
   return { where, idWhere, fids, acResidual, userResidual, userResidualFields, read, fid, empty };
+}
+
+/**
+ * A rectangle as SQLite SQL on a GeoPackage. GDAL applies a spatial filter (-spat) to a SQLite query's result
+ * after its LIMIT, on the R-tree's candidates: a page then comes short of its LIMIT in the middle of the data
+ * and ends the read, and OFFSETs count candidates. So SQLite reads give the rectangle to SQL: exactly for a
+ * point layer (its coordinates compared, with GDAL's ST_MinX / ST_MinY), else as the R-tree's candidates or the
+ * envelopes' (a superset, tested exactly in JS). Null where neither is available (the SQLite driver).
+ */
+export function sqliteRect(info: SourceInfo, rect: readonly [number, number, number, number], fid: string, useRtree = true): { where: string; exact: boolean } | null {
+  if (info.driver !== 'GPKG' || !info.geomColumn) return null;
+  const [x0, y0, x1, y1] = rect.map((v) => String(v));
+  const g = quoteIdent(info.geomColumn);
+  const rtree = info.rtree && useRtree ? `${fid} IN (SELECT id FROM ${quoteIdent(info.rtree)} WHERE minx <= ${x1} AND maxx >= ${x0} AND miny <= ${y1} AND maxy >= ${y0})` : null;
+  if (((info.geometryType & 0x7fffffff) >>> 0) % 1000 === 1) {
+    const exact = `ST_MinX(${g}) >= ${x0} AND ST_MinX(${g}) <= ${x1} AND ST_MinY(${g}) >= ${y0} AND ST_MinY(${g}) <= ${y1}`;
+    return { where: rtree ? `${rtree} AND ${exact}` : exact, exact: true };
+  }
+  return { where: rtree ?? `ST_MaxX(${g}) >= ${x0} AND ST_MinX(${g}) <= ${x1} AND ST_MaxY(${g}) >= ${y0} AND ST_MinY(${g}) <= ${y1}`, exact: false };
+}
+
+/** The WHERE parts with the ids clause. */
+export function withIds(sql: SqlPlan): string[] {
+  return sql.idWhere ? [...sql.where, sql.idWhere] : sql.where;
 }
 
 /** Whether a feature's properties pass both residuals (the client's sees only the visible fields it names). */

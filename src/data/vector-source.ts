@@ -10,6 +10,10 @@
  * Filters, in order: the layer's source.subset (SQL), access control's subset string (SQL), then the
  * expression filters (access control's AND the query's) translated to the source's SQL where they
  * translate (SQLite dialect for GPKG/SQLite, OGR SQL otherwise); the rest is evaluated in JS per feature.
+ * The bbox is GDAL's spatial filter, except on SQLite sources, where GDAL would apply it after the page's
+ * LIMIT: there it is SQL (exact for points, R-tree candidates otherwise, tested in JS: sqliteRect). Spatial
+ * predicates (spatial.ts) are tested in JS on full-precision layer-CRS geometries, which are then put through
+ * the read's output steps (reformatGeometries), so that offsets, limits and counts apply after every test.
  * Not exported from src/data/index.ts: reads go through LayerAccess, which mints the grant.
  */
 import type { VectorLayerDef } from '../project/model.js';
@@ -17,9 +21,10 @@ import { OgcError } from '../errors/ogc-error.js';
 import type { Feature, Geometry, VectorQuery } from './types.js';
 import { assertGrant, type ReadGrant } from './access-grant.js';
 import { DataSourceError, isGdalFailure, type PooledDataset } from './dataset-pool.js';
-import { openLayer } from './source-info.js';
-import { planQuery, sqlPlan, andSql, passesResiduals, type QueryPlan, type SqlPlan } from './vector-plan.js';
-import { readPage, type RawFeature } from './vector-translate.js';
+import { openLayer, rtreePays } from './source-info.js';
+import { planQuery, sqlPlan, sqliteRect, andSql, passesResiduals, withIds, type QueryPlan } from './vector-plan.js';
+import { readPage, reformatGeometries, type OutputRequest, type RawFeature } from './vector-translate.js';
+import { boxMatcher, type SpatialMatcher } from './spatial.js';
 import { cursorRead } from './vector-cursor.js';
 import { readContext, type ReadContext } from './read-context.js';
 import { isSelfContainedSql } from './vector-plan.js';
@@ -40,9 +45,9 @@ export function readFeatures(layer: VectorLayerDef, query: VectorQuery, grant: R
 export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, grant: ReadGrant): Promise<number> {
   assertGrant(grant);
   const base: VectorQuery = { fields: [], withGeometry: false };
-  for (const k of ['bbox', 'filter', 'ids', 'signal'] as const) if (query[k] !== undefined) Object.assign(base, { [k]: query[k] });
+  for (const k of ['bbox', 'filter', 'ids', 'spatial', 'signal'] as const) if (query[k] !== undefined) Object.assign(base, { [k]: query[k] });
   const plan = planQuery(layer, base, grant);
-  const ctx = await readContext(layer, base, false);
+  const ctx = await readContext(layer, base, false, plan.spatial);
   if (ctx.noMatch) return 0;
   const snapshot = await fromSnapshot(plan, grant, ctx);
   if (snapshot) return countSnapshot(snapshot.snap, plan, grant, ctx);
@@ -53,14 +58,15 @@ export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, g
     const { layer: source, info } = await openLayer(lease, layer.source.layer);
     const sql = sqlPlan(plan, grant, info);
     if (sql.empty) return 0;
-    // GPKG (R-tree), Shapefiles and databases count a bbox on envelopes while reads test geometries: count those reads, unless points.
-    // Shapefiles count a bbox on envelopes too (found by the snapshot property test).
-    const exact = !ctx.bounds || layer.geometryType === 'Point';
+    // Shapefiles and databases count a bbox on envelopes while reads test geometries: count those reads, unless
+    // points. SQLite sources count with the rectangle in SQL (sqliteRect), exact for points only.
+    const rect = info.kind === 'sqlite' && ctx.bounds ? sqliteRect(info, ctx.bounds, sql.fid) : null;
+    const exact = !ctx.spatial && (!ctx.bounds || (info.kind === 'sqlite' ? rect?.exact === true : layer.geometryType === 'Point'));
     if (exact && !sql.acResidual && !sql.userResidual) {
       try {
-        if (ctx.bounds) source.setSpatialFilter(...ctx.bounds);
+        if (ctx.bounds && !rect) source.setSpatialFilter(...ctx.bounds);
         else source.setSpatialFilter(null);
-        source.setAttributeFilter(andSql(withIds(sql)));
+        source.setAttributeFilter(andSql([...withIds(sql), ...(rect ? [rect.where] : [])]));
         counted = await source.features.countAsync(true);
         // GPKG answers -1 rather than throwing when the filter SQL is bad.
         if (counted < 0) throw new DataSourceError('The features of the layer cannot be counted');
@@ -84,7 +90,7 @@ export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, g
 async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): AsyncGenerator<Feature> {
   if (plan.limit === 0) return;
   const signal = query.signal;
-  const ctx = await readContext(plan.layer, query, grant.clip);
+  const ctx = await readContext(plan.layer, query, grant.clip, plan.spatial);
   if (ctx.noMatch) return;
   const snapshot = await fromSnapshot(plan, grant, ctx);
   if (snapshot) {
@@ -119,17 +125,30 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
     // so OGR pages use LIMIT/OFFSET on the driver's FID-ordered scan and FID ids are tested in JS.
     const keyed = info.kind === 'sqlite' && !sorted;
     const jsFids = info.kind !== 'sqlite' ? sql.fids : null;
-    const where = jsFids ? sql.where : withIds(sql);
-    // With a spatial filter on other than points GDAL applies LIMIT/OFFSET to the envelope candidates (GPKG's
-    // R-tree) before it tests geometries, and loses the OFFSET: page in SQL, count in JS.
-    const exactBounds = !ctx.bounds || plan.layer.geometryType === 'Point';
-    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids && exactBounds;
+    const where = [...(jsFids ? sql.where : withIds(sql))];
+    // SQLite sources get the rectangle in SQL (sqliteRect: GDAL would apply it after LIMIT); where that is not
+    // exact, it is tested in JS with the spatial predicates. Other drivers filter exactly before LIMIT, but with
+    // a spatial filter on other than points page in SQL and count in JS (as found by the property tests).
+    const sqlite = info.kind === 'sqlite';
+    const useRtree = sqlite && ctx.sourceFilter && keyed && lease ? await rtreePays(lease.dataset, info, ctx.sourceFilter, grant.settings.pageSize) : true;
+    const rect = sqlite && ctx.sourceFilter ? sqliteRect(info, ctx.sourceFilter, sql.fid, useRtree) : null;
+    const spatial = sqlite && ctx.bounds && !rect?.exact ? boxMatcher(ctx.bounds, ctx.spatial) : ctx.spatial;
+    if (rect) where.push(rect.where);
+    const exactBounds = sqlite || !ctx.bounds || plan.layer.geometryType === 'Point';
+    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids && exactBounds && !spatial;
     let skip = pushLimit ? 0 : plan.offset;
     let sqlOffset = pushLimit ? plan.offset : 0;
     let remaining = plan.limit;
     let cursor: number | null = null;
     const base = grant.settings.pageSize;
     let pageSize = base;
+    const output: OutputRequest = {
+      withGeometry: plan.withGeometry, bounds: ctx.bounds, clip: ctx.clip, simplify: ctx.simplify,
+      reproject: ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, precision: ctx.precision,
+    };
+    // Spatial tests run on full-precision geometries in the layer CRS; spatialPage() then makes the output.
+    const read: OutputRequest = spatial ? { ...output, withGeometry: true, clip: false, simplify: undefined, reproject: null, precision: null } : output;
+    const spatialFilter = sqlite ? null : ctx.sourceFilter;
     for (;;) {
       signal?.throwIfAborted();
       const limit = pushLimit ? Math.min(pageSize, remaining) : pageSize;
@@ -138,9 +157,7 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
       try {
         page = await readPage(lease.dataset, {
           info, fields: sql.read, where: cursor === null ? where : [...where, `${sql.fid} > ${cursor}`],
-          orderBy: plan.orderBy, orderByFid: keyed, fid: sql.fid, limit, offset: sqlOffset,
-          withGeometry: plan.withGeometry, bounds: ctx.bounds, clip: ctx.clip, simplify: ctx.simplify,
-          reproject: ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, precision: ctx.precision,
+          orderBy: plan.orderBy, orderByFid: keyed, fid: sql.fid, limit, offset: sqlOffset, ...read, spatialFilter,
         });
       } catch (err) {
         lease.release(isGdalFailure(err));
@@ -149,15 +166,14 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
       }
       lease.release();
       lease = null;
-      for (const raw of page) {
-        const props = raw.properties ?? {};
-        if (jsFids && !jsFids.has(raw.id as number)) continue;
-        if (!pushLimit && !passesResiduals(sql, props)) continue;
+      let accepted = page.filter((raw) => (!jsFids || jsFids.has(raw.id as number)) && (pushLimit || passesResiduals(sql, raw.properties ?? {})));
+      if (spatial) accepted = await spatialPage(accepted, spatial, output);
+      for (const raw of accepted) {
         if (skip > 0) {
           skip--;
           continue;
         }
-        yield toFeature(raw, props, plan, grant.internalFields);
+        yield toFeature(raw, raw.properties ?? {}, plan, grant.internalFields);
         if (--remaining <= 0) return;
         signal?.throwIfAborted();
       }
@@ -199,9 +215,14 @@ async function fromSnapshot(plan: QueryPlan, grant: ReadGrant, ctx: ReadContext)
   return got && { snap: got.snapshot, copy: got.copy };
 }
 
-/** The WHERE parts with the ids clause. */
-function withIds(sql: SqlPlan): string[] {
-  return sql.idWhere ? [...sql.where, sql.idWhere] : sql.where;
+/** The features of a page that pass the spatial predicates, with their geometries as the read asked for them (none, or reformatted). */
+async function spatialPage(page: RawFeature[], spatial: SpatialMatcher, output: OutputRequest): Promise<RawFeature[]> {
+  const passed = page.filter((raw) => spatial.testGeoJSON(raw.geometry));
+  if (!output.withGeometry) return passed.map((raw) => ({ ...raw, geometry: null }));
+  if (passed.length === 0) return passed;
+  const geometries = await reformatGeometries(passed.filter((raw) => raw.geometry), output);
+  // A feature without geometry never passes a predicate; one GDAL cannot reproject is skipped, as on a direct read.
+  return passed.filter((raw) => geometries.has(raw.id as number)).map((raw) => ({ ...raw, geometry: geometries.get(raw.id as number) }));
 }
 
 function toFeature(raw: RawFeature, props: Record<string, unknown>, plan: QueryPlan, internal: readonly string[]): Feature {
@@ -216,7 +237,9 @@ function toFeature(raw: RawFeature, props: Record<string, unknown>, plan: QueryP
 /** Sorting on a source without native SQL holds every matching key in memory: refuse past the bound. */
 async function checkSortBound(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): Promise<void> {
   const max = grant.settings.maxSortFeatures;
-  const n = await countFeatures(plan.layer, { ...(query.bbox ? { bbox: query.bbox } : {}), ...(query.filter ? { filter: query.filter } : {}), ...(query.ids ? { ids: query.ids } : {}) }, grant);
+  const counted: VectorQuery = {};
+  for (const k of ['bbox', 'filter', 'ids', 'spatial', 'signal'] as const) if (query[k] !== undefined) Object.assign(counted, { [k]: query[k] });
+  const n = await countFeatures(plan.layer, counted, grant);
   if (n > max) {
     throw new OgcError('InvalidParameterValue', `Sorting is limited to ${max} features on layer '${plan.layer.name}'; narrow the request`, { locator: 'orderBy' });
   }

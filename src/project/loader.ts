@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { validateProjectDocument } from './validate.js';
@@ -8,7 +9,7 @@ import { isKnownCrs, transformBBox } from '../data/crs.js';
 import { inspectSource, isConnection, resolveSource, SourceError, type SourceInfo } from './sources.js';
 import { buildRasterStyles, buildVectorStyles, checkScales } from './styles.js';
 import type { Project } from './project.js';
-import type { DataSource, FieldDef, GroupDef, LayerDef, LayerExtent, LayerTreeNode, ProjectModel, ServiceMetadata } from './model.js';
+import type { DataSource, FieldDef, GroupDef, LayerDef, LayerEdits, LayerExtent, LayerTreeNode, ProjectModel, ServiceMetadata } from './model.js';
 
 type Raw = Record<string, unknown>;
 
@@ -188,7 +189,7 @@ class TreeBuilder {
     const ctx = { node, problems, title };
 
     if (info.kind === 'raster') {
-      for (const key of ['fields', 'idField', 'geometryType']) {
+      for (const key of ['fields', 'idField', 'geometryType', 'editable']) {
         if (raw[key] !== undefined) problems.add(node, key, 'applies to vector layers only; this is a raster layer');
       }
       return { ...base, kind: 'raster', bandCount: info.bandCount, styles: buildRasterStyles(styles, info.bandCount, ctx) };
@@ -198,6 +199,7 @@ class TreeBuilder {
     const layer: LayerDef = {
       ...base, kind: 'vector', geometryType, fields,
       styles: buildVectorStyles(styles, fields, geometryType, ctx),
+      editable: await layerEdits(raw['editable'], source, info.driver, shown, node, problems),
     };
     const idField = raw['idField'] as string | undefined;
     if (idField !== undefined && idField !== info.fidColumn) {
@@ -206,6 +208,35 @@ class TreeBuilder {
     }
     return layer;
   }
+}
+
+/**
+ * Drivers whose data sources can run transactions (all-or-nothing edits) here. PostgreSQL can, but not through
+ * gdal-async: it binds no StartTransaction, and GDAL's PostgreSQL driver commits a transaction begun by SQL
+ * the first time it reads (its own cursors run in BEGIN ... COMMIT).
+ */
+const TRANSACTIONAL_DRIVERS = new Set(['GPKG', 'SQLite']);
+
+/**
+ * The edits a layer allows (`editable: true | false | [insert, update, delete]`). Edits are all-or-nothing,
+ * so only sources that run transactions may be editable; a local file must also be writable.
+ */
+async function layerEdits(written: unknown, source: DataSource, driver: string, shown: string, node: NodeLocation, problems: Problems): Promise<LayerEdits> {
+  const list = written === true ? ['insert', 'update', 'delete'] : Array.isArray(written) ? (written as string[]) : [];
+  const edits: LayerEdits = { insert: list.includes('insert'), update: list.includes('update'), delete: list.includes('delete') };
+  if (list.length === 0) return edits;
+  if (!TRANSACTIONAL_DRIVERS.has(driver)) {
+    problems.add(node, 'editable', `the source '${shown}' (${driver}) cannot run transactions here; only GeoPackage and SQLite sources can be editable`);
+  } else if (!isConnection(source.connection)) {
+    // SQLite writes a journal next to the file, so the folder must be writable too.
+    for (const target of [source.connection, path.dirname(source.connection)]) {
+      if (!(await access(target, constants.W_OK).then(() => true, () => false))) {
+        problems.add(node, 'editable', `'${target === source.connection ? shown : path.dirname(shown) || '.'}' is not writable by the server`);
+        break;
+      }
+    }
+  }
+  return edits;
 }
 
 /** The fields a layer publishes: those listed (each must exist in the source), else all of the source's. */

@@ -156,6 +156,15 @@ export interface VectorLayerDef extends LayerBase {
   idField?: string;
   queryable: boolean;
   styles: Array<NamedStyle<VectorStyle>>;
+  /** The edits the project allows (WFS-T); access control may narrow them further. All false unless the project says `editable`. */
+  editable: LayerEdits;
+}
+
+/** The edits allowed on a vector layer. */
+export interface LayerEdits {
+  insert: boolean;
+  update: boolean;
+  delete: boolean;
 }
 
 /** A raster layer. */

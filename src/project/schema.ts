@@ -136,6 +136,13 @@ const FIELD: Schema = {
   else: { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { type: 'string' }, errorText: "must be a field name or a one-key map 'field: alias'" },
 };
 
+/** `editable: true` (every edit), `false`, or the list of edits allowed. */
+const EDITABLE: Schema = {
+  if: { type: 'boolean' },
+  then: true,
+  else: { type: 'array', uniqueItems: true, items: { enum: ['insert', 'update', 'delete'] } },
+};
+
 const LAYER: Schema = objectOf({
   name: NAME,
   title: TEXT,
@@ -148,6 +155,7 @@ const LAYER: Schema = objectOf({
   fields: { type: 'array', items: FIELD, minItems: 1 },
   idField: { type: 'string', minLength: 1 },
   queryable: { type: 'boolean' },
+  editable: EDITABLE,
   minScale: SCALE,
   maxScale: SCALE,
   services: { type: 'array', uniqueItems: true, items: { enum: ['WMS', 'WFS', 'WCS', 'WMTS', 'OAPIF'] } },

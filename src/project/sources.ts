@@ -15,6 +15,8 @@ export type SourceInfo =
       geometryType: VectorLayerDef['geometryType'];
       fields: Array<{ name: string; type: string }>;
       fidColumn: string;
+      /** The GDAL driver (GPKG, SQLite, PostgreSQL, ESRI Shapefile ...). */
+      driver: string;
       /** Why source.subset is not a valid filter, if it is not. */
       subsetProblem?: string;
       /** The OGR layer name (filled in for a single-layer source). */
@@ -122,6 +124,7 @@ async function inspectVector(ds: gdal.Dataset, source: DataSource, layerCount: n
     geometryType,
     fields: layer.fields.map((f) => ({ name: f.name, type: f.type })),
     fidColumn: layer.fidColumn,
+    driver: ds.driver.description,
     layer: layer.name,
   };
 }

@@ -115,7 +115,7 @@ export function vectorLayer(name: string, connection: string, extra: Partial<Vec
   return {
     kind: 'vector', name, title: name, abstract: '', keywords: [], source: { connection }, crs: 'EPSG:4326',
     extent: { crs: 'EPSG:4326', bbox: [-20, 30, 40, 70], wgs84: [-20, 30, 40, 70] },
-    services: ['WMS', 'WFS'], geometryType: 'Point', fields, queryable: true, styles: [], ...extra,
+    services: ['WMS', 'WFS'], geometryType: 'Point', fields, queryable: true, styles: [], editable: { insert: false, update: false, delete: false }, ...extra,
   };
 }
 

@@ -197,16 +197,28 @@ describe('LayerAccess: cache key and edits', () => {
     assert.equal(data.forRequest(null).cacheKey(), '');
     assert.equal(data.forRequest(accessControl({ cacheKey: () => null })).cacheKey(), null);
   });
-  it('checkEdit: permission per operation, then allowToEdit; Security (403) otherwise', () => {
+  it('checkEdit: the project\'s editable, then the permission per operation, then allowToEdit; Security (403) otherwise', () => {
+    const all = { insert: true, update: true, delete: true };
+    const [p, t, s] = [{ ...places, editable: all }, { ...towns, editable: all }, { ...secret, editable: all }];
     const la = data.forRequest(accessControl(rules));
     const city: Feature = { id: 1, attributes: { kind: 'city' }, geometry: null };
     const town: Feature = { id: 2, attributes: { kind: 'town' }, geometry: null };
-    la.checkEdit(places, city, 'update');
-    for (const [layer, f, op] of [[places, town, 'update'], [places, city, 'insert'], [places, city, 'delete'], [towns, city, 'update']] as const) {
+    la.checkEdit(p, city, 'update');
+    const refusals = [[p, town, 'update'], [p, city, 'insert'], [p, city, 'delete'], [t, city, 'update'], [places, city, 'update']] as const;
+    for (const [layer, f, op] of refusals) {
       assert.throws(() => la.checkEdit(layer, f, op), (e: unknown) => e instanceof OgcError && e.code === 'Security' && e.status === 403, `${layer.name} ${op}`);
     }
-    assert.throws(() => la.checkEdit(secret, city, 'update'), isOgc('LayerNotDefined'));
-    data.forRequest(null).checkEdit(secret, town, 'delete');
+    assert.throws(() => la.checkEdit(s, city, 'update'), isOgc('LayerNotDefined'));
+    data.forRequest(null).checkEdit(s, town, 'delete');
+    assert.throws(() => data.forRequest(null).checkEdit({ ...secret, editable: { ...all, delete: false } }, town, 'delete'), isOgc('Security'));
+  });
+  it('editsAllowed: the project\'s editable ANDed with layerPermissions; nothing on a layer that cannot be read', () => {
+    const edits = { insert: true, update: false, delete: true };
+    const la = data.forRequest(accessControl(rules));
+    assert.deepEqual(data.forRequest(null).editsAllowed({ ...places, editable: edits }), edits);
+    assert.deepEqual(data.forRequest(null).editsAllowed(places), { insert: false, update: false, delete: false });
+    assert.deepEqual(la.editsAllowed({ ...places, editable: { insert: true, update: true, delete: true } }), { insert: false, update: true, delete: false });
+    assert.deepEqual(la.editsAllowed({ ...secret, editable: edits }), { insert: false, update: false, delete: false });
   });
 });
 

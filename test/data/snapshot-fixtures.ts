@@ -85,6 +85,6 @@ export function shapeLayer(name: string, connection: string, geometryType: Vecto
   return {
     kind: 'vector', name, title: name, abstract: '', keywords: [], source: { connection }, crs: 'EPSG:4326',
     extent: { crs: 'EPSG:4326', bbox: [-20, 30, 45, 70], wgs84: [-20, 30, 45, 70] },
-    services: ['WMS', 'WFS'], geometryType, fields: SHAPE_FIELDS.map((f) => ({ ...f })), queryable: true, styles: [], ...extra,
+    services: ['WMS', 'WFS'], geometryType, fields: SHAPE_FIELDS.map((f) => ({ ...f })), queryable: true, styles: [], editable: { insert: false, update: false, delete: false }, ...extra,
   };
 }

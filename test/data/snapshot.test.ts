@@ -4,7 +4,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataAccess } from '../../src/data/layer-access.js';
 import type { AccessControl } from '../../src/filters/access-control.js';
-import type { VectorQuery } from '../../src/data/types.js';
+import type { Geometry, SpatialOperator, SpatialPredicate, VectorQuery } from '../../src/data/types.js';
 import type { VectorLayerDef } from '../../src/project/model.js';
 import { makeFixture, vectorLayer, collect, accessControl, type Fixture } from './fixtures.js';
 import { makeShapes, shapeLayer, rng, type LayerFiles } from './snapshot-fixtures.js';
@@ -47,9 +47,53 @@ function randomBox(r: () => number): VectorQuery['bbox'] {
   return { crs: 'EPSG:32633', bounds: [x, y, x + w, y + h] };
 }
 
+const OPS: SpatialOperator[] = ['bbox', 'intersects', 'disjoint', 'within', 'contains', 'equals', 'touches', 'crosses', 'overlaps', 'dwithin', 'beyond'];
+
+/** A literal over the fixtures' area: a point, a line, a polygon (a triangle or a box with a hole) or a multi-polygon, in one of three CRSs. */
+function randomLiteral(r: () => number): { geometry: Geometry; crs: string } {
+  const x = -20 + r() * 55, y = 32 + r() * 34, s = r() < 0.3 ? r() * 0.5 : r() * 12;
+  const kind = Math.floor(r() * 5);
+  let geometry: Geometry;
+  if (kind === 0) geometry = { type: 'Point', coordinates: [x, y] };
+  else if (kind === 1) geometry = { type: 'LineString', coordinates: [[x, y], [x + s, y + s / 2], [x + s / 3, y + s]] };
+  else if (kind === 2) geometry = { type: 'Polygon', coordinates: [[[x, y], [x + s, y], [x, y + s], [x, y]]] };
+  else if (kind === 3) {
+    const h = s / 4;
+    geometry = { type: 'Polygon', coordinates: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]], [[x + h, y + h], [x + h, y + 2 * h], [x + 2 * h, y + 2 * h], [x + 2 * h, y + h], [x + h, y + h]]] };
+  } else geometry = { type: 'MultiPolygon', coordinates: [[[[x, y], [x + s, y], [x, y + s], [x, y]]], [[[x + 2 * s, y], [x + 3 * s, y], [x + 3 * s, y + s], [x + 2 * s, y]]]] };
+  const crs = ['EPSG:4326', 'CRS:84', 'EPSG:3857'][Math.floor(r() * 3)]!;
+  if (crs === 'EPSG:3857') geometry = mercator(geometry);
+  return { geometry, crs };
+}
+
+/** A lon/lat geometry in EPSG:3857 (spherical Mercator formulas). */
+function mercator(g: Geometry): Geometry {
+  const R = 6378137;
+  const p = ([lon, lat]: number[]) => [(R * lon! * Math.PI) / 180, R * Math.log(Math.tan(Math.PI / 4 + (lat! * Math.PI) / 360))];
+  const map = (c: unknown): unknown => (typeof (c as number[])[0] === 'number' ? p(c as number[]) : (c as unknown[]).map(map));
+  return { ...g, coordinates: map((g as { coordinates: unknown }).coordinates) } as Geometry;
+}
+
+/** One or two random predicates (ANDed). */
+function randomPredicates(r: () => number): SpatialPredicate[] {
+  const out: SpatialPredicate[] = [];
+  for (let n = r() < 0.2 ? 2 : 1; n > 0; n--) {
+    const op = OPS[Math.floor(r() * OPS.length)]!;
+    const p: SpatialPredicate = { op, ...randomLiteral(r) };
+    if (op === 'dwithin' || op === 'beyond') {
+      const units = [null, 'm', 'km', 'deg'][Math.floor(r() * 4)]!;
+      p.units = units;
+      p.distance = units === 'm' ? r() * 300_000 : units === 'km' ? r() * 300 : units === 'deg' ? r() * 3 : p.crs === 'EPSG:3857' ? r() * 3 : r() * 300_000;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
 function randomQuery(r: () => number, fields: string[], filters: string[], fids: Array<string | number>): VectorQuery {
   const q: VectorQuery = {};
   if (r() < 0.7) q.bbox = randomBox(r);
+  if (r() < 0.4) q.spatial = randomPredicates(r);
   const target = [undefined, 'EPSG:3857', 'EPSG:32633', 'CRS:84', 'EPSG:4326'][Math.floor(r() * 5)];
   if (target) q.targetCrs = target;
   if (r() < 0.5) q.filter = filters[Math.floor(r() * filters.length)]!;
@@ -70,7 +114,7 @@ async function compare(layer: VectorLayerDef, q: VectorQuery, ac: AccessControl 
   const got = await collect(snapshots.forRequest(ac).readFeatures(layer, q, opts));
   assert.deepEqual(got, want, `${layer.source.connection} ${JSON.stringify(q)}`);
   const countQuery: VectorQuery = {};
-  for (const k of ['bbox', 'filter', 'ids'] as const) if (q[k] !== undefined) Object.assign(countQuery, { [k]: q[k] });
+  for (const k of ['bbox', 'filter', 'ids', 'spatial'] as const) if (q[k] !== undefined) Object.assign(countQuery, { [k]: q[k] });
   assert.equal(await snapshots.forRequest(ac).countFeatures(layer, countQuery), await gdalPath.forRequest(ac).countFeatures(layer, countQuery), `count ${JSON.stringify(countQuery)}`);
   return want.length;
 }
@@ -91,6 +135,14 @@ describe('snapshot reads give what the GDAL path gives (random queries)', () => 
       let total = 0;
       for (let i = 0; i < 60; i++) total += await compare(layer, randomQuery(r, fields, filters, fids));
       assert.ok(total > 500, `the queries return features (${total})`);
+      // Spatial predicates alone (with a target CRS, paging, no geometry): every operator must select something somewhere.
+      const selecting = new Set<string>();
+      for (let i = 0; i < 60; i++) {
+        const spatial = randomPredicates(r);
+        const q: VectorQuery = { spatial, ...(r() < 0.4 ? { targetCrs: 'EPSG:3857' } : {}), ...(r() < 0.2 ? { withGeometry: false } : {}), ...(r() < 0.2 ? { offset: 3, limit: 10 } : {}) };
+        if (await compare(layer, q) > 0 && spatial.length === 1) selecting.add(spatial[0]!.op);
+      }
+      assert.ok(selecting.size >= (layer.geometryType === 'Point' ? 5 : 6), `operators that selected features: ${[...selecting].join(', ')}`);
       // Points on the box edge, a zero-area box, the whole layer in several CRSs.
       await compare(layer, { bbox: { crs: 'EPSG:4326', bounds: [15, 52, 15, 52] } });
       for (const targetCrs of ['EPSG:3857', 'EPSG:32633']) await compare(layer, { targetCrs });

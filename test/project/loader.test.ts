@@ -434,3 +434,66 @@ layers:
     await assert.rejects(loadProject(path.join(data.dir, 'missing.yaml')), /missing\.yaml: cannot be read \(ENOENT\)/);
   });
 });
+
+describe('loadProject: editable layers', () => {
+  it('editable: true allows every edit, a list allows those listed, none by default', async () => {
+    const p = await load(`
+layers:
+  - { name: all, source: { path: places.gpkg, layer: places }, editable: true }
+  - { name: some, source: { path: places.gpkg, layer: roads }, editable: [insert, delete] }
+  - { name: none, source: zones.gpkg }
+  - { name: off, source: zones.gpkg, editable: false }
+  - { name: empty, source: zones.gpkg, editable: [] }
+`);
+    const edits = (name: string) => (p.layers.get(name) as VectorLayerDef).editable;
+    assert.deepEqual(edits('all'), { insert: true, update: true, delete: true });
+    assert.deepEqual(edits('some'), { insert: true, update: false, delete: true });
+    for (const name of ['none', 'off', 'empty']) assert.deepEqual(edits(name), { insert: false, update: false, delete: false }, name);
+  });
+
+  it('refuses unknown edits and misspelt keys (schema), then an editable source that cannot run transactions and an editable raster', async () => {
+    const schema = await problems(`
+layers:
+  - { name: typo, source: zones.gpkg, editable: [insert, updat] }
+  - { name: key, source: zones.gpkg, editabel: true }
+  - { name: word, source: zones.gpkg, editable: yes }
+`);
+    assert.deepEqual([...schema].sort(), [
+      "demo/project.yaml: layers[0] 'typo' editable[1]: 'updat' must be one of: insert, update, delete (did you mean 'update'?)",
+      "demo/project.yaml: layers[1] 'key' editabel: unknown key (did you mean 'editable'?)",
+      "demo/project.yaml: layers[2] 'word' editable: must be a list",
+    ]);
+    const data = await problems(`
+layers:
+  - { name: shp, source: nocrs.shp, crs: 'EPSG:32631', editable: true }
+  - { name: dem, source: dem.tif, editable: [insert] }
+  - { name: fine, source: zones.gpkg, editable: true }
+`);
+    assert.deepEqual(data, [
+      "demo/project.yaml: layers[0] 'shp' editable: the source 'nocrs.shp' (ESRI Shapefile) cannot run transactions here; only GeoPackage and SQLite sources can be editable",
+      "demo/project.yaml: layers[1] 'dem' editable: applies to vector layers only; this is a raster layer",
+    ]);
+  });
+
+  it('refuses an editable file the server cannot write', async () => {
+    const { copyFile, chmod } = await import('node:fs/promises');
+    await copyFile(path.join(data.dir, 'zones.gpkg'), path.join(data.dir, 'readonly.gpkg'));
+    await chmod(path.join(data.dir, 'readonly.gpkg'), 0o444);
+    const yaml = 'layers:\n  - { name: ro, source: readonly.gpkg, editable: true }\n';
+    const expected = ["demo/project.yaml: layers[0] 'ro' editable: 'readonly.gpkg' is not writable by the server"];
+    if (process.getuid?.() !== 0) {
+      assert.deepEqual(await problems(yaml), expected);
+      return;
+    }
+    // Root may write anything: load the project in a child process running as nobody, as a server would run.
+    const file = await data.project(yaml);
+    await chmod(data.dir, 0o755);
+    const { spawnSync } = await import('node:child_process');
+    const loader = new URL('../../src/project/loader.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(loader)}).then((m) => m.loadProject(${JSON.stringify(file)}, { displayName: 'demo/project.yaml' }))`
+      + '.then(() => console.log("[]"), (e) => console.log(JSON.stringify(e.problems ?? [String(e)])))';
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout.trim().split('\n').at(-1)!), expected);
+  });
+});

@@ -44,6 +44,7 @@ test('the full example of src/project/README.md loads, on data shaped like it', 
     assert.deepEqual(countriesDef.fields.map((f) => f.alias), ['name', 'continent', 'Population']);
     assert.equal(countriesDef.source.subset, "continent <> 'Antarctica'");
     assert.equal(p.layers.get('cities')!.crs, 'EPSG:4326');
+    assert.deepEqual((p.layers.get('cities') as VectorLayerDef).editable, { insert: true, update: true, delete: false });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

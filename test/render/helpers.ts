@@ -45,7 +45,7 @@ export function vectorDef(name: string, geometryType: VectorLayerDef['geometryTy
   return {
     kind: 'vector', name, title: name, abstract: '', keywords: [], source: { connection: '/dev/null' }, crs: 'EPSG:3857',
     extent: { crs: 'EPSG:3857', bbox: [0, 0, 100, 100], wgs84: [0, 0, 1, 1] }, services: ['WMS'],
-    geometryType, fields: [], queryable: true, styles: [], ...over,
+    geometryType, fields: [], queryable: true, styles: [], editable: { insert: false, update: false, delete: false }, ...over,
   };
 }
 
