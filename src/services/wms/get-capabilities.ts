@@ -1,14 +1,14 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { axisOrderIsLatLon, serverLayer, transformBBox, type Geometry } from '../../data/index.js';
+import { axisOrderIsLatLon, transformBBox } from '../../data/index.js';
 import { parseParams } from '../../params/table.js';
 import type { LayerDef, LayerTreeNode, ProjectModel } from '../../project/model.js';
 import { OgcError } from '../../errors/ogc-error.js';
+import { readableExtents, type Box, type Extents } from '../readable-extents.js';
 import type { WmsContext } from './context.js';
 import { GET_CAPABILITIES, GETMAP_FORMATS, INFO_FORMATS } from './parameters.js';
 
 const XLINK = 'http://www.w3.org/1999/xlink';
-type Box = [number, number, number, number];
 
 /** WMS GetCapabilities, 1.3.0 or 1.1.1: only layers access control lets this request read; served from the cache when it can be. */
 export async function getCapabilities(ctx: WmsContext, imageFormats: readonly string[] = GETMAP_FORMATS): Promise<void> {
@@ -122,47 +122,10 @@ function operation(req: XMLBuilder, name: string, formats: readonly string[], hr
   http.ele('Post').ele('OnlineResource', { 'xlink:type': 'simple', 'xlink:href': href });
 }
 
-/** Extents as this request may know them: a layer access control filters gets the extent of what it may read. */
-type Extents = Map<LayerDef, Box | null>;
-
-async function readableExtents(ctx: WmsContext, layers: LayerDef[]): Promise<Extents> {
-  const ac = ctx.iface.accessControls();
-  const out: Extents = new Map();
-  for (const layer of layers) {
-    const name = serverLayer(layer);
-    const filtered = layer.kind === 'vector' && (ac.layerFilterExpression(name) !== null || ac.layerFilterSubsetString(name) !== null);
-    if (!filtered) {
-      out.set(layer, layer.extent.wgs84);
-      continue;
-    }
-    // The source's extent would give away where the filtered-out features are.
-    let box: Box | null = null;
-    for await (const f of ctx.access.readFeatures(layer, { targetCrs: 'EPSG:4326', fields: [], signal: ctx.response.signal })) {
-      if (f.geometry) box = extendBox(box, f.geometry);
-    }
-    out.set(layer, box);
-  }
-  return out;
-}
-
-/** Grows a box by a GeoJSON geometry's coordinates. */
-function extendBox(box: Box | null, g: Geometry): Box | null {
-  if (g.type === 'GeometryCollection') return g.geometries.reduce<Box | null>(extendBox, box);
-  let b = box;
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      const [x, y] = c as number[];
-      b = b ? [Math.min(b[0], x!), Math.min(b[1], y!), Math.max(b[2], x!), Math.max(b[3], y!)] : [x!, y!, x!, y!];
-    } else if (Array.isArray(c)) for (const p of c) walk(p);
-  };
-  walk(g.coordinates);
-  return b;
-}
-
 /** The root layer (the project: title, CRS list, overall extent) with the readable tree inside. */
 async function layerTree(cap: XMLBuilder, ctx: WmsContext, project: ProjectModel, version: '1.3.0' | '1.1.1'): Promise<void> {
   const tree = ctx.access.readableTree(project);
-  const extents = await readableExtents(ctx, leaves(tree));
+  const extents = await readableExtents(ctx.iface.accessControls(), ctx.access, leaves(tree), ctx.response.signal);
   const crsList = project.service.crs;
   const root = cap.ele('Layer', { queryable: tree.some((n) => anyQueryable(n)) ? '1' : '0' });
   root.ele('Title').txt(project.service.title || project.title);
