@@ -12,6 +12,7 @@ import { getCapabilities as wfsGetCapabilities } from './wfs/get-capabilities.js
 import { describeFeatureType } from './wfs/describe-feature-type.js';
 import { getFeature } from './wfs/get-feature.js';
 import { transaction } from './wfs/transaction.js';
+import { describeStoredQueries, listStoredQueries } from './wfs/stored-queries.js';
 
 /** Registers the built-in OGC services on a server interface. */
 export function registerCoreServices(iface: ServerInterface, data: DataAccess): void {
@@ -27,5 +28,7 @@ export function registerCoreServices(iface: ServerInterface, data: DataAccess): 
     DescribeFeatureType: describeFeatureType,
     GetFeature: getFeature,
     Transaction: transaction,
+    ListStoredQueries: listStoredQueries,
+    DescribeStoredQueries: describeStoredQueries,
   }));
 }

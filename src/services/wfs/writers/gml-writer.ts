@@ -3,14 +3,23 @@ import type { Feature } from '../../../data/types.js';
 import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
 import { escapeXmlAttr, escapeXmlText, gmlId, xmlName } from './escape.js';
 import { GmlGeometryWriter, type GmlVersion } from './gml-geometry.js';
-import type { ChunkSink, CollectionMeta, FeatureSource, WriteResult } from './types.js';
+import type { AnswerMeta, ChunkSink, CollectionMeta, CollectionPart, FeatureSource, WriteResult } from './types.js';
 import { xmlValue } from './values.js';
 
 /** Namespaces and schema locations per GML flavour. */
 const FLAVOURS = {
-  '2': { wfs: 'http://www.opengis.net/wfs', gml: 'http://www.opengis.net/gml', wfsXsd: 'http://schemas.opengis.net/wfs/1.0.0/WFS-basic.xsd', member: 'gml:featureMember' },
-  '3.1.1': { wfs: 'http://www.opengis.net/wfs', gml: 'http://www.opengis.net/gml', wfsXsd: 'http://schemas.opengis.net/wfs/1.1.0/wfs.xsd', member: 'gml:featureMember' },
-  '3.2': { wfs: 'http://www.opengis.net/wfs/2.0', gml: 'http://www.opengis.net/gml/3.2', wfsXsd: 'http://schemas.opengis.net/wfs/2.0/wfs.xsd', member: 'wfs:member' },
+  '2': {
+    wfs: 'http://www.opengis.net/wfs', gml: 'http://www.opengis.net/gml', member: 'gml:featureMember',
+    wfsXsd: 'http://schemas.opengis.net/wfs/1.0.0/WFS-basic.xsd', gmlXsd: 'http://schemas.opengis.net/gml/2.1.2/feature.xsd',
+  },
+  '3.1.1': {
+    wfs: 'http://www.opengis.net/wfs', gml: 'http://www.opengis.net/gml', member: 'gml:featureMember',
+    wfsXsd: 'http://schemas.opengis.net/wfs/1.1.0/wfs.xsd', gmlXsd: 'http://schemas.opengis.net/gml/3.1.1/base/gml.xsd',
+  },
+  '3.2': {
+    wfs: 'http://www.opengis.net/wfs/2.0', gml: 'http://www.opengis.net/gml/3.2', member: 'wfs:member',
+    wfsXsd: 'http://schemas.opengis.net/wfs/2.0/wfs.xsd', gmlXsd: 'http://schemas.opengis.net/gml/3.2.1/gml.xsd',
+  },
 } as const;
 
 /** An ISO timestamp without milliseconds. */
@@ -19,19 +28,20 @@ function stamp(d: Date): string {
 }
 
 /** The root start tag and bounding box of the collection. */
-export function gmlHeader(version: GmlVersion, meta: CollectionMeta, geom: GmlGeometryWriter): string {
+export function gmlHeader(version: GmlVersion, meta: AnswerMeta, geom: GmlGeometryWriter): string {
   const fl = FLAVOURS[version];
   const p = xmlName(meta.prefix);
   let s = '<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection'
     + ` xmlns:wfs="${fl.wfs}" xmlns:gml="${fl.gml}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`
     + ` xmlns:${p}="${escapeXmlAttr(meta.namespaceUri)}"`;
-  const loc = (meta.schemaLocation ? `${meta.namespaceUri} ${meta.schemaLocation} ` : '') + `${fl.wfs} ${fl.wfsXsd}`;
+  const loc = (meta.schemaLocation ? `${meta.namespaceUri} ${meta.schemaLocation} ` : '') + `${fl.wfs} ${fl.wfsXsd} ${fl.gml} ${fl.gmlXsd}`;
   s += ` xsi:schemaLocation="${escapeXmlAttr(loc)}"`;
   const ts = stamp(meta.timeStamp ?? new Date());
-  if (version === '3.1.1') {
+  if (version !== '3.2') {
+    // WFS 1.1 numberOfFeatures; WFS 1.0 has no hits, but answers RESULTTYPE=hits (a vendor extension) the same way.
     if (meta.numberReturned !== undefined) s += ` numberOfFeatures="${meta.numberReturned}"`;
-    s += ` timeStamp="${ts}"`;
-  } else if (version === '3.2') {
+    if (version === '3.1.1') s += ` timeStamp="${ts}"`;
+  } else {
     s += ` numberMatched="${meta.numberMatched ?? 'unknown'}" numberReturned="${meta.numberReturned ?? 'unknown'}" timeStamp="${ts}"`;
     for (const l of meta.links ?? []) {
       if (l.rel === 'next' || l.rel === 'previous') s += ` ${l.rel}="${escapeXmlAttr(l.href)}"`;
@@ -46,18 +56,21 @@ export function gmlHeader(version: GmlVersion, meta: CollectionMeta, geom: GmlGe
   return s;
 }
 
-/** Makes the per-feature serialiser (member element included) for one request. */
-export function gmlFeatureSerializer(version: GmlVersion, meta: CollectionMeta, geom: GmlGeometryWriter): (f: Feature) => string {
+/**
+ * Makes the per-feature serialiser for one request: the member element around the feature, or none and
+ * `rootAttrs` (namespace declarations) on the feature element for a feature standing alone (GetFeatureById).
+ */
+export function gmlFeatureSerializer(version: GmlVersion, meta: CollectionMeta, geom: GmlGeometryWriter, alone?: { rootAttrs: string }): (f: Feature) => string {
   const p = xmlName(meta.prefix);
   const typeName = xmlName(meta.typeName);
   const tag = `${p}:${typeName}`;
-  const member = FLAVOURS[version].member;
+  const [open, close] = alone ? ['', ''] : [`<${FLAVOURS[version].member}>`, `</${FLAVOURS[version].member}>\n`];
   const geomTag = `${p}:${xmlName(meta.geometryName ?? 'geometry')}`;
   const fields = meta.fields.map((f) => ({ name: f.name, type: f.type, open: `<${p}:${xmlName(f.name)}>`, close: `</${p}:${xmlName(f.name)}>` }));
-  const idAttr = version === '2' ? ' fid="' : ' gml:id="';
+  const idAttr = (alone?.rootAttrs ?? '') + (version === '2' ? ' fid="' : ' gml:id="');
   return (f) => {
     const id = gmlId(typeName, f.id);
-    let s = `<${member}><${tag}${idAttr}${id}">`;
+    let s = `${open}<${tag}${idAttr}${id}">`;
     if (f.geometry) s += `<${geomTag}>${geom.write(f.geometry, id + '.geom')}</${geomTag}>`;
     const a = f.attributes;
     for (let i = 0; i < fields.length; i++) {
@@ -66,17 +79,48 @@ export function gmlFeatureSerializer(version: GmlVersion, meta: CollectionMeta, 
       if (v === null || v === undefined) continue;
       s += fd.open + escapeXmlText(xmlValue(v, fd.type)) + fd.close;
     }
-    return s + `</${tag}></${member}>\n`;
+    return s + `</${tag}>${close}`;
   };
 }
 
-/** Streams a wfs:FeatureCollection in the given GML flavour. */
-export async function writeGml(version: GmlVersion, sink: ChunkSink, features: FeatureSource, meta: CollectionMeta): Promise<WriteResult> {
-  const out = new ChunkBuffer(sink, meta.chunkSize ?? DEFAULT_CHUNK_SIZE);
+/** One feature as a document of its own (WFS 2.0 GetFeatureById answers the bare feature element). */
+export function gmlLoneFeature(version: GmlVersion, meta: CollectionMeta, f: Feature): string {
+  const fl = FLAVOURS[version];
+  const loc = meta.schemaLocation ? ` xsi:schemaLocation="${escapeXmlAttr(`${meta.namespaceUri} ${meta.schemaLocation}`)}"` : '';
+  const rootAttrs = ` xmlns:${xmlName(meta.prefix)}="${escapeXmlAttr(meta.namespaceUri)}" xmlns:gml="${fl.gml}"`
+    + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"${loc}`;
   const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes });
-  const ser = gmlFeatureSerializer(version, meta, geom);
-  out.add(gmlHeader(version, meta, geom));
-  const count = await writeFeatures(out, features, meta.signal, ser);
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + gmlFeatureSerializer(version, meta, geom, { rootAttrs })(f) + '\n';
+}
+
+/** Streams a wfs:FeatureCollection of one feature type in the given GML flavour. */
+export function writeGml(version: GmlVersion, sink: ChunkSink, features: FeatureSource, meta: CollectionMeta): Promise<WriteResult> {
+  return writeGmlParts(version, sink, meta, [{ meta, features }]);
+}
+
+/** The start tag of a WFS 2.0 member collection (one per query in an answer to several, WFS 2.0 §11.3.3.5). */
+function innerCollectionStart(part: CollectionMeta, timeStamp: string): string {
+  return `<wfs:member>\n<wfs:FeatureCollection numberMatched="${part.numberMatched ?? 'unknown'}" numberReturned="${part.numberReturned ?? 'unknown'}" timeStamp="${timeStamp}">\n`;
+}
+
+/**
+ * Streams one wfs:FeatureCollection holding the features of several queries: GML 2 / 3.1.1 put every member in
+ * the one collection; GML 3.2 with more than one part nests one wfs:member/wfs:FeatureCollection per part.
+ * The root's counts, links and schema location come from `root`; each part brings its own type, srsName and axes.
+ */
+export async function writeGmlParts(version: GmlVersion, sink: ChunkSink, root: AnswerMeta, parts: readonly CollectionPart[]): Promise<WriteResult> {
+  const out = new ChunkBuffer(sink, root.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const timeStamp = root.timeStamp ?? new Date();
+  out.add(gmlHeader(version, { ...root, timeStamp }, new GmlGeometryWriter({ version, srsName: root.srsName, swapAxes: root.swapAxes })));
+  const nested = version === '3.2' && parts.length > 1;
+  let count = 0;
+  for (const { meta, features } of parts) {
+    if (root.signal?.aborted) break;
+    const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes });
+    if (nested) out.add(innerCollectionStart(meta, stamp(timeStamp)));
+    count += await writeFeatures(out, features, root.signal, gmlFeatureSerializer(version, meta, geom));
+    if (nested) out.add('</wfs:FeatureCollection>\n</wfs:member>\n');
+  }
   out.add('</wfs:FeatureCollection>\n');
   await out.flush();
   return { numberReturned: count, chars: out.chars };

@@ -19,27 +19,23 @@ export interface FeatureLink {
   title?: string;
 }
 
-/** Everything a writer needs besides the features. */
-export interface CollectionMeta {
-  /** Feature type name (without prefix). */
-  typeName: string;
-  /** Namespace prefix and URI of the feature type (GML formats). */
+/** What the answer as a whole carries (root element / top-level members), whatever its feature types. */
+export interface AnswerMeta {
+  /** Namespace prefix and URI of the feature types (GML formats). */
   prefix: string;
   namespaceUri: string;
-  /** Published fields, in output order; attributes not listed are not written. */
-  fields: readonly FieldDef[];
-  /** Name of the geometry property (default 'geometry'). */
-  geometryName?: string;
   /** srsName written on geometries and envelopes (e.g. 'EPSG:4326', 'urn:ogc:def:crs:EPSG::4326'). */
   srsName?: string;
   /** Write coordinates as y/x (lat/lon for WFS 1.1 / 2.0 with an EPSG:4326 URN srsName). */
   swapAxes?: boolean;
-  /** Known before writing; absent = unknown ('unknown' in WFS 2.0, omitted or taken from `finalCounts` in JSON). */
+  /** Known before writing; absent = unknown ('unknown' in WFS 2.0, omitted or taken from `lateNumberMatched` in JSON). */
   numberMatched?: number;
-  /** Known before writing (WFS 2.0 needs it on the root element); JSON writes the counted number. */
+  /** Known before writing (WFS 2.0 needs it on the root element; WFS 1.1 writes it as numberOfFeatures); JSON writes the counted number. */
   numberReturned?: number;
-  /** Called after the last feature (JSON only: members written at the end): a late numberMatched. */
-  lateNumberMatched?: () => number | undefined;
+  /** JSON only (members written after the features): numberMatched learnt at the end, given the number written. */
+  lateNumberMatched?: (numberReturned: number) => number | undefined | Promise<number | undefined>;
+  /** JSON only: links learnt at the end (paging links need the counts). */
+  lateLinks?: (numberReturned: number, numberMatched: number | undefined) => readonly FeatureLink[] | Promise<readonly FeatureLink[]>;
   /** Response timestamp (default now). */
   timeStamp?: Date;
   /** Extent in x/y order in the srsName CRS (swapped like the coordinates). */
@@ -52,6 +48,27 @@ export interface CollectionMeta {
   chunkSize?: number;
   /** Stops writing (client gone): checked between features. */
   signal?: AbortSignal;
+}
+
+/** Everything a writer needs besides the features, for one feature type. */
+export interface CollectionMeta extends AnswerMeta {
+  /** Feature type name (without prefix). */
+  typeName: string;
+  /** Published fields, in output order; attributes not listed are not written. */
+  fields: readonly FieldDef[];
+  /** Name of the geometry property (default 'geometry'). */
+  geometryName?: string;
+  /** JSON: write ids as "<typeName>.<id>" (WFS, as QGIS Server does) rather than the bare id (OGC API). */
+  qualifyIds?: boolean;
+}
+
+/**
+ * One query's features in an answer holding several (WFS GetFeature with several types). Its meta gives the
+ * type, fields, srsName and axis order of its features and, for the nested WFS 2.0 collections, its counts.
+ */
+export interface CollectionPart {
+  meta: CollectionMeta;
+  features: FeatureSource;
 }
 
 /** What a writer reports when done. */
