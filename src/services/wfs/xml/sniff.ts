@@ -17,7 +17,7 @@ export function isXmlBody(request: ServerRequest): boolean {
 /** The root element of an XML body as seen by a regular expression on its first 4 KiB: local name and attributes. */
 export function sniffRoot(body: Buffer): { local: string; service?: string; version?: string } | null {
   let text = body.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '');
-  // Skip the XML declaration, comments and processing instructions before the root.
+  // Skip the XML declaration, comments, processing instructions and a DOCTYPE before the root.
   for (;;) {
     text = text.trimStart();
     if (text.startsWith('<?')) {
@@ -28,6 +28,15 @@ export function sniffRoot(body: Buffer): { local: string; service?: string; vers
       const end = text.indexOf('-->');
       if (end < 0) return null;
       text = text.slice(end + 3);
+    } else if (/^<!DOCTYPE/i.test(text)) {
+      // Skipped only to find the root (the safe parser refuses the document): the internal subset ends at "]>".
+      const bracket = text.indexOf('[');
+      const gt = text.indexOf('>');
+      const end = bracket >= 0 && bracket < gt ? text.indexOf(']', bracket) : gt;
+      if (end < 0) return null;
+      const close = text.indexOf('>', end);
+      if (close < 0) return null;
+      text = text.slice(close + 1);
     } else break;
   }
   const m = /^<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>/.exec(text);
