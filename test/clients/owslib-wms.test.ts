@@ -4,31 +4,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { needTools } from '../helpers/procs.js';
 import { png, pixel } from '../services/wms/support.js';
-import { CLIENTS, killClients, run, startHttpWms, tempDir, type HttpWms } from './support.js';
+import { owslibScript, killClients, run, startHttpWms, tempDir, type HttpWms } from './support.js';
 
 // OWSLib (Debian's python3-owslib) talking to the test project over HTTP: capabilities, GetMap, GetFeatureInfo.
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.join(CLIENTS, 'owslib_wms.py');
+const owslib = owslibScript('owslib_wms.py');
 const SOUTH_AMERICA = [0x80, 0xb1, 0xd3];
 const EUROPE = [0x8d, 0xd3, 0xc7];
 const rgb = (p: number[]) => p.slice(0, 3);
 
 const tools = needTools({ python3: PYTHON, owslib: '/usr/lib/python3/dist-packages/owslib/wms.py' });
-
-/** Runs the OWSLib script; a failure shows OWSLib's own exception text. */
-async function owslib(...args: string[]): Promise<any> {
-  const r = await run(PYTHON, [SCRIPT, ...args], { timeoutMs: 25_000 });
-  let out: any;
-  try {
-    out = JSON.parse(r.stdout);
-  } catch {
-    assert.fail(`owslib_wms.py ${args[0]} exited ${r.code} without JSON:\n${r.stdout}\n${r.stderr}`);
-  }
-  if (out.error !== undefined) assert.fail(`OWSLib raised ${out.type}: ${out.error}\n${out.trace}`);
-  assert.equal(r.code, 0, r.stderr);
-  return out;
-}
 
 describe('OWSLib WebMapService', { skip: tools.skip, timeout: 30_000 }, () => {
   let wms: HttpWms;

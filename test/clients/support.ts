@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,13 +13,16 @@ import { PROJECT, wmsServer } from '../services/wms/support.js';
 /** The folder of the client scripts (they stay in test/clients; only the .ts files are compiled). */
 export const CLIENTS = path.join(ROOT, 'test/clients');
 
-/** What the server saw of one request: its query parameters (upper-case keys) and its headers. */
+/** What the server saw of one request: method, query parameters (upper-case keys), headers, POST body. */
 export interface SeenRequest {
+  method: string;
   params: Record<string, string>;
   userAgent: string;
+  /** The request body as text ('' for a GET). */
+  body: string;
 }
 
-/** An HTTP server on a free loopback port in front of a test WMS, with a log of the requests it got. */
+/** An HTTP server on a free loopback port in front of a test server, with a log of the requests it got. */
 export interface HttpWms {
   /** http://127.0.0.1:PORT/ */
   url: string;
@@ -27,15 +31,17 @@ export interface HttpWms {
   close(): Promise<void>;
 }
 
-/** Starts the test project's WMS over HTTP (port 0 on 127.0.0.1); a ServerFilter logs each request's parameters. */
-export async function startHttpWms(): Promise<HttpWms> {
-  const { server, iface } = wmsServer();
+/** A test server with its interface (what wmsServer / wfsServer / editServer return). */
+type TestServer = Pick<ReturnType<typeof wmsServer>, 'server' | 'iface'>;
+
+/** Serves a test server over HTTP (port 0 on 127.0.0.1); a ServerFilter logs each request. */
+export async function serveOverHttp({ server, iface }: TestServer): Promise<HttpWms> {
   const seen: SeenRequest[] = [];
   iface.registerFilter({
     requestReady: (handler: RequestHandler) => {
       const params: Record<string, string> = {};
       for (const [k, v] of new URL(handler.url()).searchParams) params[k.toUpperCase()] = v;
-      seen.push({ params, userAgent: handler.requestHeader('user-agent') ?? '' });
+      seen.push({ method: handler.method(), params, userAgent: handler.requestHeader('user-agent') ?? '', body: handler.data().toString('utf8') });
     },
   });
   const http = createHttpServer(server);
@@ -52,6 +58,34 @@ export async function startHttpWms(): Promise<HttpWms> {
       http.closeAllConnections();
       http.close(() => resolve());
     }),
+  };
+}
+
+/** Starts the test project's services (WMS, WFS, …) over HTTP. */
+export function startHttpWms(): Promise<HttpWms> {
+  return serveOverHttp(wmsServer());
+}
+
+/** The Python that has Debian's python3-owslib and python3-gdal. */
+export const PYTHON = '/usr/bin/python3';
+
+/**
+ * A runner for an OWSLib script of test/clients that prints one JSON object (or {"error", "type", "trace"} when
+ * OWSLib raised): resolves to the object; a failure shows OWSLib's own exception text.
+ */
+export function owslibScript(script: string, timeoutMs = 25_000): (...args: string[]) => Promise<any> {
+  const file = path.join(CLIENTS, script);
+  return async (...args: string[]) => {
+    const r = await run(PYTHON, [file, ...args], { timeoutMs });
+    let out: any;
+    try {
+      out = JSON.parse(r.stdout);
+    } catch {
+      assert.fail(`${script} ${args[0]} exited ${r.code} without JSON:\n${r.stdout}\n${r.stderr}`);
+    }
+    if (out?.error !== undefined) assert.fail(`OWSLib raised ${out.type}: ${out.error}\n${out.trace}`);
+    assert.equal(r.code, 0, r.stderr);
+    return out;
   };
 }
 
