@@ -11,6 +11,18 @@ export type Geometry =
   | { type: 'MultiPolygon'; coordinates: number[][][][] }
   | { type: 'GeometryCollection'; geometries: Geometry[] };
 
+/**
+ * Set (not enumerable) on geometries built from an immutable in-memory snapshot: which store and which feature.
+ * Writers may key serialised text on it (src/services/wfs/writers/geometry-cache.ts); it is never client input.
+ */
+export const GEOMETRY_SOURCE: unique symbol = Symbol('ows.geometrySource');
+
+/** What GEOMETRY_SOURCE holds: the snapshot's geometry store (identity only) and the feature's index in it. */
+export interface GeometrySource {
+  readonly store: object;
+  readonly index: number;
+}
+
 /** One feature as read: id, the authorised attributes only, geometry in the requested CRS. */
 export interface Feature {
   id: string | number;

@@ -189,7 +189,7 @@ class TreeBuilder {
     const ctx = { node, problems, title };
 
     if (info.kind === 'raster') {
-      for (const key of ['fields', 'idField', 'geometryType', 'editable']) {
+      for (const key of ['fields', 'idField', 'geometryType', 'editable', 'precision']) {
         if (raw[key] !== undefined) problems.add(node, key, 'applies to vector layers only; this is a raster layer');
       }
       return { ...base, kind: 'raster', bandCount: info.bandCount, styles: buildRasterStyles(styles, info.bandCount, ctx) };
@@ -200,6 +200,7 @@ class TreeBuilder {
       ...base, kind: 'vector', geometryType, fields,
       styles: buildVectorStyles(styles, fields, geometryType, ctx),
       editable: await layerEdits(raw['editable'], source, info.driver, shown, node, problems),
+      precision: (raw['precision'] as number | undefined) ?? DEFAULT_PRECISION,
     };
     const idField = raw['idField'] as string | undefined;
     if (idField !== undefined && idField !== info.fidColumn) {
@@ -216,6 +217,9 @@ class TreeBuilder {
  * the first time it reads (its own cursors run in BEGIN ... COMMIT).
  */
 const TRANSACTIONAL_DRIVERS = new Set(['GPKG', 'SQLite']);
+
+/** Decimals of coordinates in WFS / OGC API answers when the project does not say (QGIS Server's default). */
+const DEFAULT_PRECISION = 6;
 
 /**
  * The edits a layer allows (`editable: true | false | [insert, update, delete]`). Edits are all-or-nothing,

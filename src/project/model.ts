@@ -158,6 +158,8 @@ export interface VectorLayerDef extends LayerBase {
   styles: Array<NamedStyle<VectorStyle>>;
   /** The edits the project allows (WFS-T); access control may narrow them further. All false unless the project says `editable`. */
   editable: LayerEdits;
+  /** Decimals of coordinates in WFS / OGC API answers (QGIS Server's WFSLayersPrecision); the loader sets 6 when absent. */
+  precision?: number;
 }
 
 /** The edits allowed on a vector layer. */

@@ -156,6 +156,7 @@ const LAYER: Schema = objectOf({
   idField: { type: 'string', minLength: 1 },
   queryable: { type: 'boolean' },
   editable: EDITABLE,
+  precision: { type: 'integer', minimum: 0, maximum: 9 },
   minScale: SCALE,
   maxScale: SCALE,
   services: { type: 'array', uniqueItems: true, items: { enum: ['WMS', 'WFS', 'WCS', 'WMTS', 'OAPIF'] } },

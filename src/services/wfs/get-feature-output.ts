@@ -9,7 +9,7 @@ import type { WfsContext } from './context.js';
 import type { GetFeatureRequest } from './get-feature-request.js';
 import { pagingLinks, type PageNumbers } from './get-feature-links.js';
 import { WFS_NAMESPACE, WFS_PREFIX } from './names.js';
-import { countedPage, EMPTY, LazyPager, readQuery, relocate } from './query-paging.js';
+import { countedPage, EMPTY_BATCHES, LazyPager, readQueryBatches, relocate } from './query-paging.js';
 import { queryTypeNames, type TypeQuery } from './query-resolve.js';
 import type { WfsVersion } from './version.js';
 import { writerForFormat, type AnswerMeta, type CollectionMeta, type CollectionPart, type FeatureWriter } from './writers/index.js';
@@ -42,17 +42,17 @@ export function schemaLocation(ctx: WfsContext, writer: FeatureWriter, tqs: read
 export function partMeta(tq: TypeQuery, json: boolean, counts: { numberMatched?: number; numberReturned?: number } = {}): CollectionMeta {
   return {
     typeName: tq.typeName, fields: tq.fields, prefix: WFS_PREFIX, namespaceUri: WFS_NAMESPACE,
-    srsName: tq.srsName, swapAxes: tq.swapAxes, qualifyIds: json, ...counts,
+    srsName: tq.srsName, swapAxes: tq.swapAxes, decimals: tq.layer.precision, qualifyIds: json, ...counts,
   };
 }
 
 /**
- * Reads the first feature of a part before anything is written, so an error of the read (a sort too big for the
+ * Reads the first batch of a part before anything is written, so an error of the read (a sort too big for the
  * source, a data source failure) is still an exception report and not a cut answer. The rest is not wrapped.
  */
-async function primed(source: AsyncIterable<Feature>, tq: TypeQuery): Promise<AsyncIterable<Feature>> {
+async function primed(source: AsyncIterable<Feature[]>, tq: TypeQuery): Promise<AsyncIterable<Feature[]>> {
   const it = source[Symbol.asyncIterator]();
-  let first: IteratorResult<Feature> | null;
+  let first: IteratorResult<Feature[]> | null;
   try {
     first = await it.next();
   } catch (err) {
@@ -84,7 +84,7 @@ async function countedParts(ctx: WfsContext, req: GetFeatureRequest, tqs: readon
   if (ctx.version === '2.0.0' && !hits) root.links = pagingLinks(ctx, req, { matched: page.matched, returned: page.returned });
   return page.parts.map((p) => ({
     meta: partMeta(p.tq, json, { numberMatched: p.matched, numberReturned: p.limit }),
-    features: p.limit > 0 ? readQuery(ctx, p.tq, p.offset, p.limit) : EMPTY,
+    features: p.limit > 0 ? readQueryBatches(ctx, p.tq, p.offset, p.limit) : EMPTY_BATCHES,
   }));
 }
 
@@ -104,13 +104,13 @@ function lazyParts(ctx: WfsContext, req: GetFeatureRequest, tqs: readonly TypeQu
 export async function writeAnswer(ctx: WfsContext, req: GetFeatureRequest, writer: FeatureWriter, tqs: readonly TypeQuery[]): Promise<void> {
   const json = writer.gml === null;
   const root: AnswerMeta = {
-    prefix: WFS_PREFIX, namespaceUri: WFS_NAMESPACE, srsName: tqs[0]!.srsName, swapAxes: tqs[0]!.swapAxes,
+    prefix: WFS_PREFIX, namespaceUri: WFS_NAMESPACE, srsName: tqs[0]!.srsName, swapAxes: tqs[0]!.swapAxes, decimals: tqs[0]!.layer.precision,
     schemaLocation: schemaLocation(ctx, writer, tqs), timeStamp: new Date(), signal: ctx.response.signal,
   };
   const counted = req.resultType === 'hits' || writer.gml === '3.2';
   const parts = counted ? await countedParts(ctx, req, tqs, root, json) : lazyParts(ctx, req, tqs, root, json);
   const first = parts.findIndex((p) => p.meta.numberReturned !== 0);
-  if (first >= 0) parts[first] = { ...parts[first]!, features: await primed(parts[first]!.features as AsyncIterable<Feature>, tqs[first]!) };
+  if (first >= 0) parts[first] = { ...parts[first]!, features: await primed(parts[first]!.features as AsyncIterable<Feature[]>, tqs[first]!) };
   ctx.response.setHeader('Content-Type', writer.mimeType);
   await writer.writeParts(ctx.response, root, parts);
 }

@@ -1,9 +1,10 @@
 /** Streaming GeoJSON FeatureCollection (RFC 7946; OGC API items members) writer. */
-import type { Feature } from '../../../data/types.js';
+import type { Feature, Geometry } from '../../../data/types.js';
+import { geometryText } from './geometry-cache.js';
 import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
 import { geoJsonGeometry } from './geojson-geometry.js';
 import type { AnswerMeta, ChunkSink, CollectionMeta, CollectionPart, FeatureSource, WriteResult } from './types.js';
-import { jsonValue } from './values.js';
+import { coordinateFormatter, jsonValue } from './values.js';
 
 const LEGACY_CRS_FREE = /^(EPSG:4326|urn:ogc:def:crs:(EPSG::4326|OGC:1\.3:CRS84)|http:\/\/www\.opengis\.net\/def\/crs\/OGC\/1\.3\/CRS84)$/i;
 
@@ -11,10 +12,13 @@ const LEGACY_CRS_FREE = /^(EPSG:4326|urn:ogc:def:crs:(EPSG::4326|OGC:1\.3:CRS84)
 export function geoJsonFeatureSerializer(meta: CollectionMeta): (f: Feature) => string {
   const keys = meta.fields.map((f) => ({ name: f.name, type: f.type, key: JSON.stringify(f.name) + ':' }));
   const prefix = meta.qualifyIds ? meta.typeName + '.' : null;
+  const num = coordinateFormatter(meta.decimals);
+  const form = `geojson|${meta.decimals ?? ''}`;
+  const text = (g: Geometry) => geoJsonGeometry(g, num);
   return (f) => {
     const id = prefix !== null ? JSON.stringify(prefix + String(f.id)) : typeof f.id === 'number' ? jsonValue(f.id, 'integer') : JSON.stringify(String(f.id));
     let s = '{"type":"Feature","id":' + id
-      + ',"geometry":' + geoJsonGeometry(f.geometry) + ',"properties":{';
+      + ',"geometry":' + (f.geometry ? geometryText(f.geometry, form, text) : 'null') + ',"properties":{';
     const a = f.attributes;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;

@@ -1,7 +1,7 @@
 /** GML 2 / 3.1.1 / 3.2 geometry text (the shapes QGIS Server and GeoServer write, read by GDAL and OWSLib). */
 import type { Geometry } from '../../../data/types.js';
 import { escapeXmlAttr } from './escape.js';
-import { xmlNumber } from './values.js';
+import { coordinateFormatter, xmlNonFinite } from './values.js';
 
 /** The GML flavour written. */
 export type GmlVersion = '2' | '3.1.1' | '3.2';
@@ -11,31 +11,37 @@ export interface GmlGeometryOptions {
   version: GmlVersion;
   srsName?: string;
   swapAxes?: boolean;
+  /** Decimals of coordinates (0..9, default 9). */
+  decimals?: number;
 }
 
 /** Writes geometries of one request; `write(g, gid)` returns the geometry element text. */
 export class GmlGeometryWriter {
   readonly #v: GmlVersion;
   readonly #swap: boolean;
+  readonly #num: (n: number) => string;
   readonly #srsAttr: string;
 
   constructor(opts: GmlGeometryOptions) {
     this.#v = opts.version;
     this.#swap = opts.swapAxes === true;
+    this.#num = coordinateFormatter(opts.decimals, xmlNonFinite);
     this.#srsAttr = opts.srsName ? ` srsName="${escapeXmlAttr(opts.srsName)}"` : '';
   }
 
   /** One position "x y" (3.x) in output axis order. */
   #pos(p: number[]): string {
-    let s = this.#swap ? xmlNumber(p[1]!) + ' ' + xmlNumber(p[0]!) : xmlNumber(p[0]!) + ' ' + xmlNumber(p[1]!);
-    for (let i = 2; i < p.length; i++) s += ' ' + xmlNumber(p[i]!);
+    const num = this.#num;
+    let s = this.#swap ? num(p[1]!) + ' ' + num(p[0]!) : num(p[0]!) + ' ' + num(p[1]!);
+    for (let i = 2; i < p.length; i++) s += ' ' + num(p[i]!);
     return s;
   }
 
   /** GML 2 tuple "x,y". */
   #tuple(p: number[]): string {
-    let s = this.#swap ? xmlNumber(p[1]!) + ',' + xmlNumber(p[0]!) : xmlNumber(p[0]!) + ',' + xmlNumber(p[1]!);
-    for (let i = 2; i < p.length; i++) s += ',' + xmlNumber(p[i]!);
+    const num = this.#num;
+    let s = this.#swap ? num(p[1]!) + ',' + num(p[0]!) : num(p[0]!) + ',' + num(p[1]!);
+    for (let i = 2; i < p.length; i++) s += ',' + num(p[i]!);
     return s;
   }
 

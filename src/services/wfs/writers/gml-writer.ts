@@ -2,6 +2,7 @@
 import type { Feature } from '../../../data/types.js';
 import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
 import { escapeXmlAttr, escapeXmlText, gmlId, xmlName } from './escape.js';
+import { geometryText } from './geometry-cache.js';
 import { GmlGeometryWriter, type GmlVersion } from './gml-geometry.js';
 import type { AnswerMeta, ChunkSink, CollectionMeta, CollectionPart, FeatureSource, WriteResult } from './types.js';
 import { xmlValue } from './values.js';
@@ -68,10 +69,12 @@ export function gmlFeatureSerializer(version: GmlVersion, meta: CollectionMeta, 
   const geomTag = `${p}:${xmlName(meta.geometryName ?? 'geometry')}`;
   const fields = meta.fields.map((f) => ({ name: f.name, type: f.type, open: `<${p}:${xmlName(f.name)}>`, close: `</${p}:${xmlName(f.name)}>` }));
   const idAttr = (alone?.rootAttrs ?? '') + (version === '2' ? ' fid="' : ' gml:id="');
+  // The geometry text holds gml:ids made of the type name and the feature id: both are in the form's key or fixed per store.
+  const form = `gml${version}|${typeName}|${meta.srsName ?? ''}|${meta.swapAxes === true}|${meta.decimals ?? ''}`;
   return (f) => {
     const id = gmlId(typeName, f.id);
     let s = `${open}<${tag}${idAttr}${id}">`;
-    if (f.geometry) s += `<${geomTag}>${geom.write(f.geometry, id + '.geom')}</${geomTag}>`;
+    if (f.geometry) s += `<${geomTag}>${geometryText(f.geometry, form, (g) => geom.write(g, id + '.geom'))}</${geomTag}>`;
     const a = f.attributes;
     for (let i = 0; i < fields.length; i++) {
       const fd = fields[i]!;
@@ -89,7 +92,7 @@ export function gmlLoneFeature(version: GmlVersion, meta: CollectionMeta, f: Fea
   const loc = meta.schemaLocation ? ` xsi:schemaLocation="${escapeXmlAttr(`${meta.namespaceUri} ${meta.schemaLocation}`)}"` : '';
   const rootAttrs = ` xmlns:${xmlName(meta.prefix)}="${escapeXmlAttr(meta.namespaceUri)}" xmlns:gml="${fl.gml}"`
     + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"${loc}`;
-  const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes });
+  const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes, decimals: meta.decimals });
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + gmlFeatureSerializer(version, meta, geom, { rootAttrs })(f) + '\n';
 }
 
@@ -111,12 +114,12 @@ function innerCollectionStart(part: CollectionMeta, timeStamp: string): string {
 export async function writeGmlParts(version: GmlVersion, sink: ChunkSink, root: AnswerMeta, parts: readonly CollectionPart[]): Promise<WriteResult> {
   const out = new ChunkBuffer(sink, root.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const timeStamp = root.timeStamp ?? new Date();
-  out.add(gmlHeader(version, { ...root, timeStamp }, new GmlGeometryWriter({ version, srsName: root.srsName, swapAxes: root.swapAxes })));
+  out.add(gmlHeader(version, { ...root, timeStamp }, new GmlGeometryWriter({ version, srsName: root.srsName, swapAxes: root.swapAxes, decimals: root.decimals })));
   const nested = version === '3.2' && parts.length > 1;
   let count = 0;
   for (const { meta, features } of parts) {
     if (root.signal?.aborted) break;
-    const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes });
+    const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes, decimals: meta.decimals });
     if (nested) out.add(innerCollectionStart(meta, stamp(timeStamp)));
     count += await writeFeatures(out, features, root.signal, gmlFeatureSerializer(version, meta, geom));
     if (nested) out.add('</wfs:FeatureCollection>\n</wfs:member>\n');

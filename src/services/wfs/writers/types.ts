@@ -28,6 +28,8 @@ export interface AnswerMeta {
   srsName?: string;
   /** Write coordinates as y/x (lat/lon for WFS 1.1 / 2.0 with an EPSG:4326 URN srsName). */
   swapAxes?: boolean;
+  /** Decimals coordinates are rounded to (0..9, default 9; trailing zeros dropped). */
+  decimals?: number;
   /** Known before writing; absent = unknown ('unknown' in WFS 2.0, omitted or taken from `lateNumberMatched` in JSON). */
   numberMatched?: number;
   /** Known before writing (WFS 2.0 needs it on the root element; WFS 1.1 writes it as numberOfFeatures); JSON writes the counted number. */
