@@ -2,12 +2,15 @@
 // Checks that every server answers the bench's requests with what was asked for, before any load is run:
 // a run that measures error pages is worthless. For a sample of each list, per server: HTTP 200, the
 // right Content-Type, a 256×256 PNG for GetMap, parseable JSON with features for GetFeatureInfo, a WMS
-// 1.3.0 capabilities document. Saves a few answers to OUT/samples/ to compare by eye, and writes
+// 1.3.0 capabilities document, the whole countries layer for the WFS countries list. Saves a few answers to OUT/samples/ to compare by eye, and writes
 // OUT/check.json ({ server: { workload: { checked, failed, firstFailure } } }), read by report.mjs.
 //
 //   node bench/check.mjs --base http://127.0.0.1:PORT --urls DIR --out DIR --servers ows,qgis [--sample N]
+//        [--workloads getcapabilities,getmap,getfeatureinfo]
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -19,6 +22,8 @@ const urlDir = opt('--urls');
 const outDir = opt('--out');
 const servers = opt('--servers', 'ows,qgis').split(',');
 const sample = Number(opt('--sample', 60));
+const workloads = opt('--workloads', 'getcapabilities,getmap,getfeatureinfo').split(',');
+const COUNTRIES = join(dirname(fileURLToPath(import.meta.url)), '..', 'conf', 'demo', 'data', 'countries.gpkg');
 const SAVE = 6; // answers saved per server and workload
 
 const checks = {
@@ -51,13 +56,35 @@ const checks = {
     }
     return null;
   },
+  countries(res, body) {
+    const type = res.headers.get('content-type') ?? '';
+    if (!/json/.test(type)) return `Content-Type ${type}: ${body.subarray(0, 200).toString()}`;
+    let doc;
+    try {
+      doc = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return `bad JSON: ${e.message}`;
+    }
+    const n = doc.features?.length;
+    if (n !== countryCount()) return `${n} features, expected ${countryCount()}`;
+    const bad = doc.features.find((f) => f.type !== 'Feature' || !/Polygon$/.test(f.geometry?.type) || !f.properties?.name);
+    return bad ? `bad feature ${JSON.stringify(bad).slice(0, 200)}` : null;
+  },
 };
+
+let countries = null;
+function countryCount() {
+  if (countries !== null) return countries;
+  const r = spawnSync('ogrinfo', ['-ro', '-so', COUNTRIES, 'countries'], { encoding: 'utf8' });
+  countries = Number(/Feature Count: (\d+)/.exec(r.stdout ?? '')?.[1] ?? NaN);
+  return countries;
+}
 
 const report = {};
 let failures = 0;
 for (const server of servers) {
   report[server] = {};
-  for (const [workload, check] of Object.entries(checks)) {
+  for (const [workload, check] of Object.entries(checks).filter(([w]) => workloads.includes(w))) {
     const lines = readFileSync(join(urlDir, `${workload}.txt`), 'utf8').split('\n').filter(Boolean);
     const picked = lines.slice(0, sample);
     const result = { checked: 0, failed: 0, firstFailure: null, features: 0, bytes: 0 };
@@ -76,20 +103,20 @@ for (const server of servers) {
       }
       result.checked++;
       result.bytes += body.length;
-      if (workload === 'getfeatureinfo' && !problem) result.features += JSON.parse(body.toString()).features.filter(Boolean).length;
+      if (/^(getfeatureinfo|countries)$/.test(workload) && !problem) result.features += JSON.parse(body.toString()).features.filter(Boolean).length;
       if (problem) {
         result.failed++;
         result.firstFailure ??= { url: query, problem };
       }
       if (i < SAVE) {
-        const ext = workload === 'getmap' ? 'png' : workload === 'getfeatureinfo' ? 'json' : 'xml';
+        const ext = workload === 'getmap' ? 'png' : /^(getfeatureinfo|countries)$/.test(workload) ? 'json' : 'xml';
         writeFileSync(join(dir, `${workload}-${i}.${ext}`), body);
       }
     }
     report[server][workload] = result;
     failures += result.failed;
     const note = result.failed ? `FAILED ${result.failed}: ${result.firstFailure.problem.slice(0, 200)}` : 'ok';
-    const extra = workload === 'getfeatureinfo' ? `, ${result.features} features` : '';
+    const extra = /^(getfeatureinfo|countries)$/.test(workload) ? `, ${result.features} features` : '';
     console.log(`check ${server.padEnd(9)} ${workload.padEnd(15)} ${result.checked} answers, ` +
       `${Math.round(result.bytes / Math.max(1, result.checked))} B avg${extra}: ${note}`);
   }

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# WMS benchmark: ows-server (bin/ows-fcgi) against QGIS Server (qgis_mapserv.fcgi) and, when installed,
-# MapServer (mapserv as FastCGI), all behind ONE nginx on loopback, the same number of FastCGI worker
-# processes each, the same request lists. See bench/README.md.
+# WMS and WFS benchmarks: ows-server (bin/ows-fcgi) against QGIS Server (qgis_mapserv.fcgi) and, when
+# installed, MapServer (mapserv as FastCGI), all behind ONE nginx on loopback, the same number of FastCGI
+# worker processes each, the same request lists. See bench/README.md.
 #
 #   bench/run.sh [options]
+#     --bench wms|wfs      which bench (default: wms). wms: the demo project (conf/demo/project.yaml,
+#                          bench/qgis/demo.qgs, bench/mapserver/demo.map); wfs: bench/wfs/project.yaml,
+#                          bench/wfs/wfs.qgs, bench/wfs/wfs.map (1,000,000 points + the countries)
 #     --servers LIST       comma-separated, of ows, qgis, mapserver   (default: ows,qgis[,mapserver])
-#     --workloads LIST     of getcapabilities, getmap, getfeatureinfo (default: all three)
+#     --workloads LIST     wms: of getcapabilities, getmap, getfeatureinfo (default: all three);
+#                          wfs: of download, countries (default: both). download = GetFeature of the
+#                          whole points layer with curl (bench/wfs/download.mjs), countries = the whole
+#                          countries layer as GeoJSON under wrk
+#     --reps N             wfs download: measured requests per server and format (default: 3)
+#     --formats LIST       wfs download: of geojson, gml3, gml32 (default: geojson,gml3)
+#     --ows-env "K=V …"    extra environment of the ows-server workers, e.g. "OWS_DATA_SNAPSHOT=0"
 #     --concurrency LIST   wrk connections, comma-separated           (default: 1,8)
 #     --duration S         seconds measured per run                    (default: 25)
 #     --warmup S           seconds of warm-up before each run          (default: 10)
@@ -31,7 +40,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 SERVERS=''
-WORKLOADS='getcapabilities,getmap,getfeatureinfo'
+WORKLOADS=''
 CONCURRENCY='1,8'
 DURATION=25
 WARMUP=10
@@ -42,6 +51,10 @@ SERVE=''
 KEEP_CONN=ows
 SPLIT=ows
 NODE_OPTS=''
+BENCH=wms
+REPS=3
+FORMATS=geojson,gml3
+OWS_ENV=''
 
 while (($#)); do
   case "$1" in
@@ -56,15 +69,29 @@ while (($#)); do
     --keep-conn) KEEP_CONN=$2; shift 2 ;;
     --split) SPLIT=$2; shift 2 ;;
     --node-options) NODE_OPTS=$2; shift 2 ;;
+    --bench) BENCH=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    --formats) FORMATS=$2; shift 2 ;;
+    --ows-env) OWS_ENV=$2; shift 2 ;;
     --serve) if [[ ${2:-} =~ ^[0-9]+$ ]]; then SERVE=$2; shift 2; else SERVE=600; shift; fi ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-OWS_PROJECT=$ROOT/conf/demo/project.yaml
-QGIS_PROJECT=$HERE/qgis/demo.qgs
-MAPFILE=$HERE/mapserver/demo.map
+case $BENCH in
+  wms) OWS_PROJECT=$ROOT/conf/demo/project.yaml
+       QGIS_PROJECT=$HERE/qgis/demo.qgs
+       QGIS_MAKE=bench/qgis/make-project.py
+       MAPFILE=$HERE/mapserver/demo.map
+       WORKLOADS=${WORKLOADS:-getcapabilities,getmap,getfeatureinfo} ;;
+  wfs) OWS_PROJECT=$HERE/wfs/project.yaml
+       QGIS_PROJECT=$HERE/wfs/wfs.qgs
+       QGIS_MAKE=bench/wfs/make-project.py
+       MAPFILE=$HERE/wfs/wfs.map
+       WORKLOADS=${WORKLOADS:-download,countries} ;;
+  *) echo "run.sh: --bench is wms or wfs" >&2; exit 2 ;;
+esac
 QGIS_BIN=/usr/lib/cgi-bin/qgis_mapserv.fcgi
 MAPSERV_BIN=/usr/lib/cgi-bin/mapserv
 if [[ -z $SERVERS ]]; then
@@ -87,12 +114,14 @@ for s in "${SERVER_LIST[@]}"; do
     ows) [[ -f $ROOT/dist/src/bin/ows-fcgi.js ]] || die "ows-server is not built (npm run build)"
          [[ -f $ROOT/conf/demo/data/cities.gpkg ]] || die "demo data missing (node scripts/build-demo-data.mjs)" ;;
     qgis) [[ -x $QGIS_BIN ]] || die "qgis-server is not installed ($QGIS_BIN)"
-          [[ -f $QGIS_PROJECT ]] || die "$QGIS_PROJECT missing: QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/qgis/make-project.py" ;;
+          [[ -f $QGIS_PROJECT ]] || die "$QGIS_PROJECT missing: QT_QPA_PLATFORM=offscreen /usr/bin/python3 $QGIS_MAKE" ;;
     mapserver) [[ -x $MAPSERV_BIN ]] || die "cgi-mapserver is not installed ($MAPSERV_BIN)"
                [[ -f $MAPFILE ]] || die "$MAPFILE missing" ;;
     *) die "unknown server $s (ows, qgis, mapserver)" ;;
   esac
 done
+# the WFS bench's million points: built once (seconds), then reused (the script is idempotent)
+[[ $BENCH == wfs ]] && { node "$HERE/wfs/make-data.mjs" || die "cannot build bench/wfs/data/points.gpkg"; }
 
 TMP=$(mktemp -d /tmp/ows-bench.XXXXXX)
 NGINX_PID=''
@@ -140,8 +169,9 @@ spawn() { # name, then the command with an absolute path (spawn-fcgi does not se
   (($(wc -l <"$TMP/$name.pids") == WORKERS)) || die "$name: expected $WORKERS worker PIDs, got: $(tr '\n' ' ' <"$TMP/$name.pids")"
 }
 NODE=$(command -v node)
+# shellcheck disable=SC2086 # OWS_ENV and NODE_OPTS are lists of words
 has ows && spawn ows /usr/bin/env OWS_PROJECT_FILE="$OWS_PROJECT" OWS_LOG_LEVEL=warn OWS_SHUTDOWN_TIMEOUT=2000 \
-  "$NODE" $NODE_OPTS "$ROOT/bin/ows-fcgi"
+  $OWS_ENV "$NODE" $NODE_OPTS "$ROOT/bin/ows-fcgi"
 has qgis && spawn qgis /usr/bin/env QT_QPA_PLATFORM=offscreen QGIS_SERVER_LOG_LEVEL=2 QGIS_SERVER_LOG_STDERR=1 \
   QGIS_PROJECT_FILE="$QGIS_PROJECT" HOME="$TMP" XDG_RUNTIME_DIR="$TMP" TMPDIR="$TMP" "$QGIS_BIN"
 if has mapserver; then
@@ -167,7 +197,7 @@ http {
   uwsgi_temp_path $TMP/nginx/uwsgi;
   scgi_temp_path $TMP/nginx/scgi;
   fastcgi_buffers 64 16k;
-  fastcgi_read_timeout 60s;
+  fastcgi_read_timeout 900s;  # the WFS bench's whole-layer downloads
 EOF
   for s in "${SERVER_LIST[@]}"; do
     printf '  upstream %s {\n' "$s"
@@ -219,7 +249,8 @@ fi
 OUT=${OUT:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT/runs"
 node "$HERE/urls.mjs" "$TMP/urls" --count "$COUNT"
-node "$HERE/check.mjs" --base "$BASE" --urls "$TMP/urls" --out "$OUT" --servers "$SERVERS"
+WRK_WORKLOADS=$(tr ',' '\n' <<<"$WORKLOADS" | grep -vx download | paste -sd, || true)
+[[ -n $WRK_WORKLOADS ]] && node "$HERE/check.mjs" --base "$BASE" --urls "$TMP/urls" --out "$OUT" --servers "$SERVERS" --workloads "$WRK_WORKLOADS"
 
 # --- machine and versions -------------------------------------------------------------------------------
 {
@@ -229,7 +260,7 @@ node "$HERE/check.mjs" --base "$BASE" --urls "$TMP/urls" --out "$OUT" --servers 
   echo "kernel: $(uname -r)"
   echo "node: $(node --version)"
   echo "gdal: $(gdal-config --version 2>/dev/null || gdalinfo --version)"
-  echo "ows-server: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
+  echo "ows-server: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), dist/ built $(date -u -d "@$(find "$ROOT/dist/src" -name '*.js' -printf '%T@\n' 2>/dev/null | sort -n | tail -1 | cut -d. -f1)" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
   echo "qgis-server: $(dpkg-query -W -f '${Version}' qgis-server 2>/dev/null || echo '?')"
   echo "mapserver: $(dpkg-query -W -f '${Version}' cgi-mapserver 2>/dev/null || echo '?')"
   echo "nginx: $(nginx -v 2>&1 | sed 's/.*\///')"
@@ -237,13 +268,16 @@ node "$HERE/check.mjs" --base "$BASE" --urls "$TMP/urls" --out "$OUT" --servers 
   echo "fastcgi_keep_conn on + upstream keepalive for: $KEEP_CONN (others: one connection per request)"
   echo "one socket per worker (nginx least_conn) for: $SPLIT (others: workers share one socket)"
   echo "workers: $WORKERS per server; duration ${DURATION}s, warm-up ${WARMUP}s, concurrency $CONCURRENCY"
-  echo "command: bench/run.sh --servers $SERVERS --workloads $WORKLOADS --concurrency $CONCURRENCY --duration $DURATION --warmup $WARMUP --workers $WORKERS --count $COUNT --keep-conn $KEEP_CONN --split $SPLIT"
+  [[ -n $OWS_ENV ]] && echo "ows-server environment: $OWS_ENV"
+  echo "command: bench/run.sh --bench $BENCH --servers $SERVERS --workloads $WORKLOADS --concurrency $CONCURRENCY --duration $DURATION --warmup $WARMUP --workers $WORKERS --count $COUNT --keep-conn $KEEP_CONN --split $SPLIT$([[ $BENCH == wfs ]] && echo " --reps $REPS --formats $FORMATS")$([[ -n $OWS_ENV ]] && echo " --ows-env '$OWS_ENV'")"
 } >"$OUT/machine.txt"
 
 # --- CPU accounting: jiffies of our processes, and of the whole machine ---------------------------------
 TCK=$(getconf CLK_TCK)
 pids_of() { cat "$TMP/$1.pids"; }
-ALL_PIDS=("$NGINX_PID")
+# nginx's CPU is its worker's (a child of the master started here)
+mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; tr ' ' '\n' <"/proc/$NGINX_PID/task/$NGINX_PID/children" | grep .)
+ALL_PIDS=("${NGINX_PIDS[@]}")
 for s in "${SERVER_LIST[@]}"; do mapfile -t -O "${#ALL_PIDS[@]}" ALL_PIDS < <(pids_of "$s"); done
 jiffies() { # sum of utime+stime of the given PIDs
   local t=0 p v
@@ -259,18 +293,24 @@ run_wrk() { # server workload list conc duration outjson rawtxt
     wrk -t"$threads" -c"$4" -d"$5"s --timeout 10s --latency -s "$HERE/wrk.lua" "$BASE" >"$7" 2>&1
 }
 
-total=$((${#WORKLOAD_LIST[@]} * ${#CONC_LIST[@]} * ${#SERVER_LIST[@]}))
+wrk_count=$(tr ',' '\n' <<<"$WRK_WORKLOADS" | grep -c . || true)
+total=$((wrk_count * ${#CONC_LIST[@]} * ${#SERVER_LIST[@]}))
 n=0
 for w in "${WORKLOAD_LIST[@]}"; do
+  if [[ $w == download ]]; then # not a wrk load: whole-layer GetFeatures, one at a time, with curl
+    node "$HERE/wfs/download.mjs" --base "$BASE" --servers "$SERVERS" --pids-dir "$TMP" --out "$OUT" \
+      --nginx-pid "$NGINX_PID" --reps "$REPS" --formats "$FORMATS"
+    continue
+  fi
   for c in "${CONC_LIST[@]}"; do
     for s in "${SERVER_LIST[@]}"; do # servers interleaved per workload: drifting load hits them alike
       n=$((n + 1))
       printf '[%d/%d] %-10s %-16s c=%-3s ' "$n" "$total" "$s" "$w" "$c"
       run_wrk "$s" "$w" "$TMP/urls/warmup-$w.txt" "$c" "$WARMUP" /dev/null /dev/null
       mapfile -t spids < <(pids_of "$s")
-      b0=$(busy); a0=$(jiffies "${ALL_PIDS[@]}"); s0=$(jiffies "${spids[@]}"); n0=$(jiffies "$NGINX_PID")
+      b0=$(busy); a0=$(jiffies "${ALL_PIDS[@]}"); s0=$(jiffies "${spids[@]}"); n0=$(jiffies "${NGINX_PIDS[@]}")
       run_wrk "$s" "$w" "$TMP/urls/$w.txt" "$c" "$DURATION" "$OUT/runs/$s-$w-c$c.wrk.json" "$OUT/runs/$s-$w-c$c.txt"
-      b1=$(busy); a1=$(jiffies "${ALL_PIDS[@]}"); s1=$(jiffies "${spids[@]}"); n1=$(jiffies "$NGINX_PID")
+      b1=$(busy); a1=$(jiffies "${ALL_PIDS[@]}"); s1=$(jiffies "${spids[@]}"); n1=$(jiffies "${NGINX_PIDS[@]}")
       read -r wu ws <"$TMP/wrk.time"
       node -e '
         const [out, server, workload, conc, tck, busy, ours, srv, ngx, wrkCpu, rss, load] = process.argv.slice(1);

@@ -9,9 +9,12 @@
 //                             over the zooms, then over the tiles of that zoom
 // OUTDIR/getfeatureinfo.txt   GetFeatureInfo at a random pixel of such a tile, cities + countries,
 //                             application/json, FEATURE_COUNT=5, 5 px point tolerance
+// OUTDIR/countries.txt        one line: WFS 1.1.0 GetFeature of the whole countries layer as GeoJSON
+//                             (OUTPUTFORMAT=application/json, which the three servers take; --bench wfs)
 // and OUTDIR/warmup-*.txt: lists drawn with another seed, for the warm-up runs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from './prng.mjs';
 
 const args = process.argv.slice(2);
 const outDir = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
@@ -25,16 +28,6 @@ const option = (name, dflt) => {
 };
 const seed = option('--seed', 20251121);
 const count = option('--count', 5000);
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(a) {
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HALF = 20037508.342789244; // half the EPSG:3857 world width, metres
 
@@ -77,7 +70,8 @@ function lists(seed, n) {
         '&FI_POINT_TOLERANCE=5&FI_POLYGON_TOLERANCE=0&WITH_GEOMETRY=FALSE',
     );
   }
-  return { getcapabilities: [`${COMMON}&REQUEST=GetCapabilities`], getmap, getfeatureinfo: gfi };
+  const countries = ['SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=countries&OUTPUTFORMAT=application%2Fjson'];
+  return { getcapabilities: [`${COMMON}&REQUEST=GetCapabilities`], getmap, getfeatureinfo: gfi, countries };
 }
 
 mkdirSync(outDir, { recursive: true });

@@ -2,7 +2,8 @@
 # Installs what ows-server needs and is missing, and builds it. Safe to run again: each step is skipped
 # when its result is already there.
 #   1. Debian packages (apt-get, only the missing ones): GDAL and the cairo/pango stack the native addons
-#      link against, nginx / spawn-fcgi / Apache mod_fcgid for the end-to-end tests, OWSLib for client tests.
+#      link against, nginx / spawn-fcgi / Apache mod_fcgid for the end-to-end tests, OWSLib and PyQGIS with
+#      QGIS's data providers (its WFS provider: QGIS Desktop's WFS client, run headless) for the client tests.
 #   2. npm packages with `npm ci`: gdal-async built against the system GDAL (--shared_gdal), canvas
 #      built from source (no prebuilt binaries are downloaded).
 #   3. The TypeScript build (dist/).
@@ -15,7 +16,7 @@ APT_PACKAGES=(
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev pkg-config
   g++ make python3
   nginx spawn-fcgi apache2 libapache2-mod-fcgid
-  python3-owslib
+  python3-owslib python3-qgis qgis-providers
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }
