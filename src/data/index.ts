@@ -2,12 +2,12 @@
  * The data layer's public face. Reads and edits go through DataAccess.forRequest(accessControl) → LayerAccess,
  * the one place access control is applied; the sources and the dataset pool are deliberately not exported.
  *
- * LayerAccess: readFeatures / countFeatures (VectorQuery, with `spatial: SpatialPredicate[]` tested in the
- * layer CRS: spatial.ts), fields, readRaster, transaction(EditAction[]) → EditResult (all-or-nothing: edit.ts),
+ * LayerAccess: readFeatures / readFeatureBatches (arrays of up to 500 features: one promise per batch) /
+ * countFeatures (VectorQuery, with `spatial: SpatialPredicate[]` tested in the layer CRS: spatial.ts), fields, readRaster, transaction(EditAction[]) → EditResult (all-or-nothing: edit.ts),
  * editsAllowed(layer) (the project's `editable` ANDed with layerPermissions), checkEdit.
  */
 export {
-  DataAccess, LayerAccess, layerNotDefined, serverLayer, readableLayers, isReadable,
+  DataAccess, LayerAccess, layerNotDefined, serverLayer, readableLayers, isReadable, DEFAULT_SNAPSHOT_MAX_FEATURES,
   type DataAccessOptions, type ReadOptions, type EditOperation,
 } from './layer-access.js';
 export type { SnapshotStats } from './snapshot-store.js';

@@ -10,15 +10,18 @@ import { Expression, ExpressionError } from '../expression/index.js';
 import { OgcError, SecurityError } from '../errors/ogc-error.js';
 import type { AccessControl, LayerPermissions, ServerFeature, ServerLayer } from '../filters/access-control.js';
 import type { FieldDef, GroupDef, LayerDef, LayerEdits, LayerTreeNode, ProjectModel, RasterLayerDef, VectorLayerDef } from '../project/model.js';
+import { DEFAULT_SNAPSHOT_MAX_FEATURES } from './limits.js';
 import { claimGrantMinter, type ReadGrant, type ReadSettings } from './access-grant.js';
 import { DatasetPool, type DatasetPoolOptions, type PoolStats } from './dataset-pool.js';
-import { readFeatures as readVector, countFeatures as countVector } from './vector-source.js';
+import { readFeatures as readVector, readFeatureBatches as readVectorBatches, countFeatures as countVector } from './vector-source.js';
 import { readRaster as readRasterSource } from './raster-source.js';
 import { SnapshotStore, type SnapshotStats } from './snapshot-store.js';
 import type { EditAction, EditResult, Feature, RasterQuery, RasterWindow, VectorQuery } from './types.js';
 import { runTransaction, type EditOperation } from './edit.js';
 
 const mint = claimGrantMinter();
+
+export { DEFAULT_SNAPSHOT_MAX_FEATURES };
 
 /** Settings of the data access: pool sizes, read limits, in-memory snapshots. */
 export interface DataAccessOptions extends Omit<DatasetPoolOptions, 'open'>, Partial<ReadSettings> {
@@ -27,7 +30,10 @@ export interface DataAccessOptions extends Omit<DatasetPoolOptions, 'open'>, Par
    * GDAL path), or 'wait' (reads wait for a snapshot to load: tests, warm-ups). Env OWS_DATA_SNAPSHOT=0|1|wait.
    */
   snapshot?: boolean | 'wait';
-  /** Most features a snapshot holds (env OWS_DATA_SNAPSHOT_MAX_FEATURES, default 2,000,000). */
+  /**
+   * Most features a snapshot holds (env OWS_DATA_SNAPSHOT_MAX_FEATURES, default 250,000): bigger layers stream
+   * from GDAL, which keeps a worker's memory bounded whatever the layer size.
+   */
   snapshotMaxFeatures?: number;
   /** Snapshot memory budget in MB (env OWS_DATA_SNAPSHOT_MB, default 1024). */
   snapshotMB?: number;
@@ -80,7 +86,7 @@ export class DataAccess {
     };
     this.#snapshots = mode === false ? null : new SnapshotStore({
       wait: mode === 'wait',
-      maxFeatures: number(options.snapshotMaxFeatures, env['OWS_DATA_SNAPSHOT_MAX_FEATURES'], 2_000_000),
+      maxFeatures: number(options.snapshotMaxFeatures, env['OWS_DATA_SNAPSHOT_MAX_FEATURES'], DEFAULT_SNAPSHOT_MAX_FEATURES),
       budgetBytes: number(options.snapshotMB, env['OWS_DATA_SNAPSHOT_MB'], 1024) * 1024 * 1024,
       pageSize: 50_000,
     });
@@ -202,6 +208,15 @@ export class LayerAccess {
   readFeatures(layer: VectorLayerDef, query: VectorQuery = {}, options: ReadOptions = {}): AsyncIterable<Feature> {
     const grant = this.#grant(layer, options);
     return readVector(vectorOnly(layer), query, grant);
+  }
+
+  /**
+   * readFeatures in batches (arrays of up to 500 features, never empty), for consumers that handle many features
+   * at a time (WFS GetFeature): one promise per batch rather than per feature.
+   */
+  readFeatureBatches(layer: VectorLayerDef, query: VectorQuery = {}, options: ReadOptions = {}): AsyncIterable<Feature[]> {
+    const grant = this.#grant(layer, options);
+    return readVectorBatches(vectorOnly(layer), query, grant);
   }
 
   /** How many features of a readable vector layer match (bbox, filter, ids and access control). */

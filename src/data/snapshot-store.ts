@@ -20,7 +20,7 @@ import { loadProjected, loadSnapshot, type LayerSnapshot, type ProjectedCopy } f
 
 /** Snapshot settings of a data access. */
 export interface SnapshotSettings {
-  /** Most features a snapshot holds (default 2,000,000; env OWS_DATA_SNAPSHOT_MAX_FEATURES). */
+  /** Most features a snapshot holds (default 250,000; env OWS_DATA_SNAPSHOT_MAX_FEATURES). */
   maxFeatures: number;
   /** Memory budget in bytes (default 1024 MB; env OWS_DATA_SNAPSHOT_MB). */
   budgetBytes: number;

@@ -11,7 +11,7 @@ import type { VectorLayerDef } from '../project/model.js';
 import type { DatasetPool, PooledDataset } from './dataset-pool.js';
 import { isGdalFailure } from './dataset-pool.js';
 import { openLayer } from './source-info.js';
-import { readPage, type RawFeature } from './vector-translate.js';
+import { readPage, type Page, type RawFeature } from './vector-translate.js';
 import { quoteIdent, type SourceInfo } from './vector-plan.js';
 import { GeometryBuilder, UnsupportedGeometry, type GeometryStore } from './snapshot-geometry.js';
 
@@ -118,6 +118,7 @@ export interface LoadRequest {
 
 /** Reads the base snapshot (layer CRS, every digit) through GDAL. */
 export async function loadSnapshot(req: LoadRequest): Promise<LayerSnapshot> {
+  await checkSize(req);
   const fids: number[] = [];
   const props: Array<Record<string, unknown> | null> = [];
   const geometry = new GeometryBuilder();
@@ -176,6 +177,26 @@ export async function loadProjected(req: LoadRequest, snapshot: LayerSnapshot, r
   return { key, geometry: store, present, bytes: store.bytes + present.byteLength };
 }
 
+/**
+ * Refuses a layer over the limit before reading any of it, where the driver knows its size without a scan
+ * (GeoPackage, Shapefile ...) and no subset applies: reading the first maxFeatures to find out would cost a
+ * second or more of a core and, for a while, more memory than the snapshot limit is there to save.
+ */
+async function checkSize(req: LoadRequest): Promise<void> {
+  if (req.where.length > 0) return;
+  const lease = await req.pool.acquire(req.layer.source.connection);
+  let count: number;
+  try {
+    const { layer } = await openLayer(lease, req.layer.source.layer);
+    count = await layer.features.countAsync(false);
+  } catch (err) {
+    lease.release(isGdalFailure(err));
+    throw err;
+  }
+  lease.release();
+  if (count > req.maxFeatures) throw new NotSnapshottable(`more than ${req.maxFeatures} features`);
+}
+
 /** Pages through the whole selection in FID order, one pooled handle per page. */
 async function scan(req: LoadRequest, project: { reproject: [string, string] | null; precision: number } | null, each: (raw: RawFeature) => void): Promise<SourceInfo> {
   const connection = req.layer.source.connection;
@@ -184,7 +205,7 @@ async function scan(req: LoadRequest, project: { reproject: [string, string] | n
   let offset = 0;
   for (;;) {
     const lease: PooledDataset = await req.pool.acquire(connection);
-    let page: RawFeature[];
+    let page: Page;
     try {
       const opened = await openLayer(lease, req.layer.source.layer);
       info = opened.info;
@@ -201,10 +222,10 @@ async function scan(req: LoadRequest, project: { reproject: [string, string] | n
       throw err;
     }
     lease.release();
-    for (const raw of page) each(raw);
+    for (let i = 0; i < page.length; i++) each(page.at(i));
     if (page.length < req.pageSize) return info;
     if (info.kind === 'sqlite') {
-      const last = page[page.length - 1]!.id;
+      const last = page.at(page.length - 1).id;
       if (typeof last !== 'number') throw new NotSnapshottable('features without numeric FIDs');
       cursor = last;
     } else offset += page.length;

@@ -3,6 +3,7 @@ import type gdal from 'gdal-async';
 import { DataSourceError, type PooledDataset } from './dataset-pool.js';
 import { quoteIdent, quoteLiteral, sourceKind, type SourceInfo } from './vector-plan.js';
 import { queryRows } from './vector-translate.js';
+import { plainFields } from './gpkg-rows.js';
 
 /**
  * The source layer behind a handle and its description (memoised on the handle). Synchronous getters are
@@ -29,7 +30,9 @@ export async function openLayer(lease: PooledDataset, layerName: string | undefi
       geometryType: layer.geomType,
       rtree: driver === 'GPKG' && layer.geomColumn ? await rtreeOf(lease.dataset, layer.name, layer.geomColumn) : '',
       fields: new Map(layer.fields.map((f) => [f.name, f.type] as [string, string])),
+      plainFields: null,
     };
+    info.plainFields = await plainFields(lease.dataset, driver, layer.name, info.fields);
     lease.memo.set(key, info);
   }
   return { layer, info };

@@ -27,6 +27,8 @@ export interface SourceInfo {
   rtree: string;
   /** Source field names and types (as gdal-async names them: 'integer', 'real', 'string', 'date' ...). */
   fields: ReadonlyMap<string, string>;
+  /** GeoPackage: the fields SQLite gives as GDAL's GeoJSON writes them (gpkg-rows.ts); null elsewhere. */
+  plainFields: ReadonlySet<string> | null;
 }
 
 /** A checked query, before the source is known. */

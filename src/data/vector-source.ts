@@ -3,9 +3,12 @@
  *
  * Where the driver reads in a stable FID order (GPKG, SQLite, Shapefile, GeoJSON, FlatGeobuf, CSV ...) features
  * come in pages from ogr2ogr (vector-translate.ts): GPKG/SQLite pages are keyed on the last FID, others use
- * LIMIT/OFFSET with pages growing geometrically; sorted reads use ORDER BY ... LIMIT/OFFSET. The handle is held
- * only while a page is read, so a slow consumer never pins a dataset and a consumer that stops early (break,
- * abort) holds nothing. Other drivers (PostgreSQL, WFS ...) use a cursor (vector-cursor.ts).
+ * LIMIT/OFFSET (growing geometrically); sorted reads use ORDER BY ... LIMIT/OFFSET. GeoPackage pages that need no
+ * GDAL geometry step come as rows SQLite renders (gpkg-rows.ts), others as GeoJSON. The next page is read ahead
+ * while the consumer works on this one (page-prefetch.ts). A handle is held only while a page is read, so a slow
+ * consumer never pins a dataset and a consumer that stops early (break, abort) holds nothing once its iterator's
+ * return() resolves. Reads come in batches of up to BATCH features (readFeatureBatches; readFeatures flattens
+ * them). Other drivers (PostgreSQL, WFS ...) use a cursor (vector-cursor.ts).
  *
  * Filters, in order: the layer's source.subset (SQL), access control's subset string (SQL), then the
  * expression filters (access control's AND the query's) translated to the source's SQL where they
@@ -22,13 +25,14 @@ import type { Feature, Geometry, VectorQuery } from './types.js';
 import { assertGrant, type ReadGrant } from './access-grant.js';
 import { DataSourceError, isGdalFailure, type PooledDataset } from './dataset-pool.js';
 import { openLayer, rtreePays } from './source-info.js';
-import { planQuery, sqlPlan, sqliteRect, andSql, passesResiduals, withIds, type QueryPlan } from './vector-plan.js';
-import { readPage, reformatGeometries, type OutputRequest, type RawFeature } from './vector-translate.js';
+import { planQuery, sqlPlan, sqliteRect, andSql, passesResiduals, withIds, type QueryPlan, type SourceInfo, type SqlPlan } from './vector-plan.js';
+import { pageFeatures, pageOf, reformatGeometries, type OutputRequest, type Page, type PageRequest, type RawFeature } from './vector-translate.js';
+import { PagePrefetch } from './page-prefetch.js';
 import { boxMatcher, type SpatialMatcher } from './spatial.js';
 import { cursorRead } from './vector-cursor.js';
 import { readContext, type ReadContext } from './read-context.js';
 import { isSelfContainedSql } from './vector-plan.js';
-import { countSnapshot, snapshotRead } from './snapshot-read.js';
+import { countSnapshot, snapshotBatches } from './snapshot-read.js';
 import type { LayerSnapshot, ProjectedCopy } from './snapshot.js';
 
 /**
@@ -36,9 +40,57 @@ import type { LayerSnapshot, ProjectedCopy } from './snapshot.js';
  * read; CRS and data errors when iteration starts. Geometries are GeoJSON in query.targetCrs, x/y order.
  */
 export function readFeatures(layer: VectorLayerDef, query: VectorQuery, grant: ReadGrant): AsyncIterable<Feature> {
+  return flatten(readFeatureBatches(layer, query, grant), query.signal);
+}
+
+/**
+ * readFeatures in batches of up to BATCH features (fewer at the end of a page or of a cursor's run; never empty):
+ * the same checks, errors and features, in the same order.
+ */
+export function readFeatureBatches(layer: VectorLayerDef, query: VectorQuery, grant: ReadGrant): AsyncIterable<Feature[]> {
   assertGrant(grant);
   const plan = planQuery(layer, query, grant);
   return iterate(plan, query, grant);
+}
+
+/**
+ * The features of batches one by one, the signal checked before each (an aborted read stops at once, its
+ * batches closed so that their handles are back in the pool when the error comes). A plain iterator rather
+ * than an async generator: no generator queue per feature.
+ */
+function flatten(batches: AsyncIterable<Feature[]>, signal: AbortSignal | undefined): AsyncIterable<Feature> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const it = batches[Symbol.asyncIterator]();
+      let batch: Feature[] = [];
+      let k = 0;
+      const close = async () => {
+        batch = [];
+        await it.return?.();
+      };
+      const pull = async (): Promise<IteratorResult<Feature>> => {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) return { done: true, value: undefined };
+          if (r.value.length === 0) continue;
+          batch = r.value;
+          k = 1;
+          return { done: false, value: batch[0]! };
+        }
+      };
+      return {
+        next: () => {
+          if (signal?.aborted) return close().then(() => Promise.reject(signal.reason));
+          if (k < batch.length) return Promise.resolve({ done: false, value: batch[k++]! });
+          return pull();
+        },
+        return: async () => {
+          await close();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 /** How many features match the query's bbox, filter and ids (offset, limit, orderBy and fields are ignored). */
@@ -83,23 +135,51 @@ export async function countFeatures(layer: VectorLayerDef, query: VectorQuery, g
   }
   if (counted !== null) return counted;
   let n = 0;
-  for await (const _ of iterate(plan, base, grant)) n++;
+  for await (const batch of iterate(plan, base, grant)) n += batch.length;
   return n;
 }
 
-async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): AsyncGenerator<Feature> {
+/**
+ * OFFSET pages grow from the base to this many times it, so that a long read rescans the source a few times only.
+ * Keyed pages stay at the base: with the next page read ahead, a page costs under a millisecond more than its
+ * features (a 1M-point GetFeature took 2.9 s with pages of 2000, 2.6 s with pages growing to 8000), while big
+ * pages outlive scavenges (their parsed rows wait for their turn) and grow the old generation (the same requests
+ * peaked at 198 MB and 236 MB RSS).
+ */
+const OFFSET_PAGE_GROWTH = 8;
+/** Characters of text a page should come in at most (big geometries make small pages). */
+const PAGE_CHARS = 8 * 1024 * 1024;
+/**
+ * Features per batch handed out. Small: the objects of a batch die before the next scavenge, so V8 keeps
+ * allocating them in the young generation (a batch of a whole page outlives scavenges, and V8 then pretenures
+ * them into the old one, which grew by hundreds of MB between mark-compacts on a 1M-feature read).
+ */
+const BATCH = 500;
+/** Features per batch from a cursor (one thread-pool round trip each). */
+const CURSOR_BATCH = 256;
+
+/**
+ * The size of the page after a full one of `size` features that came in `chars` characters: OFFSET pages double
+ * up to OFFSET_PAGE_GROWTH × the base, keyed ones keep the base; neither takes more than PAGE_CHARS of text at the
+ * last page's rate.
+ */
+export function nextPageSize(size: number, base: number, chars: number, keyed: boolean): number {
+  const byChars = chars > 0 ? Math.floor(PAGE_CHARS / (chars / size)) : Infinity;
+  return Math.max(1, Math.min(keyed ? base : size * 2, base * OFFSET_PAGE_GROWTH, byChars));
+}
+
+async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): AsyncGenerator<Feature[]> {
   if (plan.limit === 0) return;
   const signal = query.signal;
   const ctx = await readContext(plan.layer, query, grant.clip, plan.spatial);
   if (ctx.noMatch) return;
   const snapshot = await fromSnapshot(plan, grant, ctx);
   if (snapshot) {
-    yield* snapshotRead(snapshot.snap, snapshot.copy, plan, grant, ctx, signal);
+    yield* snapshotBatches(snapshot.snap, snapshot.copy, plan, grant, ctx, { size: BATCH, signal });
     return;
   }
   const connection = plan.layer.source.connection;
-  const acquire = () => grant.pool.acquire(connection, signal ? { signal } : {});
-  let lease: PooledDataset | null = await acquire();
+  let lease: PooledDataset | null = await grant.pool.acquire(connection, signal ? { signal } : {});
   try {
     const opened = await openLayer(lease, plan.layer.source.layer).catch((err: unknown) => {
       lease!.release(isGdalFailure(err));
@@ -113,7 +193,7 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
     if (!sorted && (grant.settings.vectorStrategy === 'cursor' || info.kind === 'other')) {
       const owned = lease;
       lease = null;
-      yield* cursorRead(owned, opened.layer, { ...sql, where: withIds(sql) }, plan, ctx, grant.internalFields, signal);
+      yield* batched(cursorRead(owned, opened.layer, { ...sql, where: withIds(sql) }, plan, ctx, grant.internalFields, signal), CURSOR_BATCH);
       return;
     }
     if (sorted && info.kind !== 'sqlite') {
@@ -121,76 +201,134 @@ async function* iterate(plan: QueryPlan, query: VectorQuery, grant: ReadGrant): 
       lease = null;
       await checkSortBound(plan, query, grant);
     }
-    // SQLite pages are keyed on the last FID; OGR SQL cannot take FID conditions (see vector-translate.ts),
-    // so OGR pages use LIMIT/OFFSET on the driver's FID-ordered scan and FID ids are tested in JS.
-    const keyed = info.kind === 'sqlite' && !sorted;
-    const jsFids = info.kind !== 'sqlite' ? sql.fids : null;
-    const where = [...(jsFids ? sql.where : withIds(sql))];
-    // SQLite sources get the rectangle in SQL (sqliteRect: GDAL would apply it after LIMIT); where that is not
-    // exact, it is tested in JS with the spatial predicates. Other drivers filter exactly before LIMIT, but with
-    // a spatial filter on other than points page in SQL and count in JS (as found by the property tests).
-    const sqlite = info.kind === 'sqlite';
-    const useRtree = sqlite && ctx.sourceFilter && keyed && lease ? await rtreePays(lease.dataset, info, ctx.sourceFilter, grant.settings.pageSize) : true;
-    const rect = sqlite && ctx.sourceFilter ? sqliteRect(info, ctx.sourceFilter, sql.fid, useRtree) : null;
-    const spatial = sqlite && ctx.bounds && !rect?.exact ? boxMatcher(ctx.bounds, ctx.spatial) : ctx.spatial;
-    if (rect) where.push(rect.where);
-    const exactBounds = sqlite || !ctx.bounds || plan.layer.geometryType === 'Point';
-    const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids && exactBounds && !spatial;
-    let skip = pushLimit ? 0 : plan.offset;
-    let sqlOffset = pushLimit ? plan.offset : 0;
-    let remaining = plan.limit;
-    let cursor: number | null = null;
-    const base = grant.settings.pageSize;
-    let pageSize = base;
-    const output: OutputRequest = {
-      withGeometry: plan.withGeometry, bounds: ctx.bounds, clip: ctx.clip, simplify: ctx.simplify,
-      reproject: ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, precision: ctx.precision,
-    };
-    // Spatial tests run on full-precision geometries in the layer CRS; spatialPage() then makes the output.
-    const read: OutputRequest = spatial ? { ...output, withGeometry: true, clip: false, simplify: undefined, reproject: null, precision: null } : output;
-    const spatialFilter = sqlite ? null : ctx.sourceFilter;
-    for (;;) {
-      signal?.throwIfAborted();
-      const limit = pushLimit ? Math.min(pageSize, remaining) : pageSize;
-      lease ??= await acquire();
-      let page: RawFeature[];
-      try {
-        page = await readPage(lease.dataset, {
-          info, fields: sql.read, where: cursor === null ? where : [...where, `${sql.fid} > ${cursor}`],
-          orderBy: plan.orderBy, orderByFid: keyed, fid: sql.fid, limit, offset: sqlOffset, ...read, spatialFilter,
-        });
-      } catch (err) {
-        lease.release(isGdalFailure(err));
-        lease = null;
-        throw err;
-      }
-      lease.release();
-      lease = null;
-      let accepted = page.filter((raw) => (!jsFids || jsFids.has(raw.id as number)) && (pushLimit || passesResiduals(sql, raw.properties ?? {})));
-      if (spatial) accepted = await spatialPage(accepted, spatial, output);
-      for (const raw of accepted) {
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        yield toFeature(raw, raw.properties ?? {}, plan, grant.internalFields);
-        if (--remaining <= 0) return;
-        signal?.throwIfAborted();
-      }
-      if (page.length < limit) return;
-      if (!keyed) sqlOffset += page.length;
-      else {
-        const last = page[page.length - 1]!.id;
-        if (typeof last !== 'number') throw new OgcError('NoApplicableCode', 'The data source gave features without ids', { status: 500 });
-        cursor = last;
-        sqlOffset = 0;
-      }
-      // OFFSET pages grow (up to 8× the base) so that a long read rescans the source a few times only.
-      if (!keyed) pageSize = Math.min(pageSize * 2, base * 8);
-    }
+    const paged = await pagedPlan(lease, info, sql, plan, ctx, grant);
+    const owned = lease;
+    lease = null;
+    yield* pagedRead(owned, paged, plan, grant, signal);
   } finally {
     (lease as PooledDataset | null)?.release();
   }
+}
+
+/** How the pages of a GDAL read are asked for and what is left to test in JS. */
+interface PagedPlan {
+  sql: SqlPlan;
+  /** The first page's request (limit and offset included). */
+  first: PageRequest;
+  /** WHERE parts of every page (the keyed pages add their FID condition). */
+  where: string[];
+  /** Pages keyed on the last FID (SQLite, unsorted), else LIMIT/OFFSET. */
+  keyed: boolean;
+  /** FIDs asked for, tested in JS (OGR SQL cannot take them). */
+  jsFids: ReadonlySet<number> | null;
+  /** Offset and limit are SQL's: every feature a page brings is returned. */
+  pushLimit: boolean;
+  /** Tested in JS (spatial predicates; a bbox SQL can only approximate). */
+  spatial: SpatialMatcher | null;
+  /** What the returned geometries go through (the pages read full-precision layer-CRS geometries when spatial). */
+  output: OutputRequest;
+}
+
+async function pagedPlan(lease: PooledDataset | null, info: SourceInfo, sql: SqlPlan, plan: QueryPlan, ctx: ReadContext, grant: ReadGrant): Promise<PagedPlan> {
+  // SQLite pages are keyed on the last FID; OGR SQL cannot take FID conditions (see vector-translate.ts),
+  // so OGR pages use LIMIT/OFFSET on the driver's FID-ordered scan and FID ids are tested in JS.
+  const sorted = plan.orderBy.length > 0;
+  const keyed = info.kind === 'sqlite' && !sorted;
+  const jsFids = info.kind !== 'sqlite' ? sql.fids : null;
+  const where = [...(jsFids ? sql.where : withIds(sql))];
+  // SQLite sources get the rectangle in SQL (sqliteRect: GDAL would apply it after LIMIT); where that is not
+  // exact, it is tested in JS with the spatial predicates. Other drivers filter exactly before LIMIT, but with
+  // a spatial filter on other than points page in SQL and count in JS (as found by the property tests).
+  const sqlite = info.kind === 'sqlite';
+  const useRtree = sqlite && ctx.sourceFilter && keyed && lease ? await rtreePays(lease.dataset, info, ctx.sourceFilter, grant.settings.pageSize) : true;
+  const rect = sqlite && ctx.sourceFilter ? sqliteRect(info, ctx.sourceFilter, sql.fid, useRtree) : null;
+  const spatial = sqlite && ctx.bounds && !rect?.exact ? boxMatcher(ctx.bounds, ctx.spatial) : ctx.spatial;
+  if (rect) where.push(rect.where);
+  const exactBounds = sqlite || !ctx.bounds || plan.layer.geometryType === 'Point';
+  const pushLimit = !sql.acResidual && !sql.userResidual && !jsFids && exactBounds && !spatial;
+  const output: OutputRequest = {
+    withGeometry: plan.withGeometry, bounds: ctx.bounds, clip: ctx.clip, simplify: ctx.simplify,
+    reproject: ctx.transform ? [ctx.layerCrs.id, ctx.target.id] : null, precision: ctx.precision,
+  };
+  // Spatial tests run on full-precision geometries in the layer CRS; spatialPage() then makes the output.
+  const read: OutputRequest = spatial ? { ...output, withGeometry: true, clip: false, simplify: undefined, reproject: null, precision: null } : output;
+  const size = grant.settings.pageSize;
+  const first: PageRequest = {
+    info, fields: sql.read, where, orderBy: plan.orderBy, orderByFid: keyed, fid: sql.fid,
+    limit: pushLimit ? Math.min(size, plan.limit) : size, offset: pushLimit ? plan.offset : 0, ...read, spatialFilter: sqlite ? null : ctx.sourceFilter,
+  };
+  return { sql, first, where, keyed, jsFids, pushLimit, spatial, output };
+}
+
+/**
+ * The pages of a GDAL read as batches of up to BATCH features, the next page read ahead (page-prefetch.ts) while
+ * the consumer works on this one. `first`: the handle to read the first page on (given to the prefetcher), or null.
+ */
+async function* pagedRead(first: PooledDataset | null, pp: PagedPlan, plan: QueryPlan, grant: ReadGrant, signal?: AbortSignal): AsyncGenerator<Feature[]> {
+  const pages = new PagePrefetch(grant.pool, plan.layer.source.connection, signal);
+  const base = grant.settings.pageSize;
+  const make = featureMaker(plan, pp.sql, grant.internalFields);
+  let skip = pp.pushLimit ? 0 : plan.offset;
+  let remaining = plan.limit;
+  let request = pp.first;
+  try {
+    pages.start(request, first);
+    for (;;) {
+      const page = await pages.take();
+      signal?.throwIfAborted();
+      const next = page.length >= request.limit
+        ? followingPage(pp, request, page, nextPageSize(page.length, base, page.bytes, pp.keyed), pp.pushLimit ? remaining - page.length : Infinity)
+        : null;
+      // Read ahead at once when the features still wanted after this page are known without testing it.
+      const wanted = pp.pushLimit ? remaining - page.length : plan.limit === Infinity ? Infinity : 0;
+      if (next && wanted > 0) pages.start(next);
+      const items = pp.pushLimit ? page : await acceptedOf(page, pp);
+      const from = Math.min(skip, items.length);
+      skip -= from;
+      const to = Math.min(items.length, from + remaining);
+      remaining -= to - from;
+      if (next && !pages.busy && remaining > 0) pages.start(next);
+      for (let k = from; k < to;) {
+        const end = Math.min(to, k + BATCH);
+        const batch: Feature[] = new Array(end - k);
+        for (let j = 0; k < end; j++, k++) batch[j] = make(items.at(k));
+        yield batch;
+      }
+      if (!pages.busy) return;
+      request = next!;
+    }
+  } finally {
+    await pages.close();
+  }
+}
+
+/** The features of a page that pass what SQL could not test (FIDs, residual filters, spatial predicates). */
+async function acceptedOf(page: Page, pp: PagedPlan): Promise<Page> {
+  let accepted = pageFeatures(page).filter((raw) => (!pp.jsFids || pp.jsFids.has(raw.id as number)) && passesResiduals(pp.sql, raw.properties ?? {}));
+  if (pp.spatial) accepted = await spatialPage(accepted, pp.spatial, pp.output);
+  return pageOf(accepted, 0);
+}
+
+/** The page after `page` (read with `request`): keyed on its last FID, else at the next OFFSET. */
+function followingPage(pp: PagedPlan, request: PageRequest, page: Page, size: number, remaining: number): PageRequest {
+  const limit = pp.pushLimit ? Math.min(size, remaining) : size;
+  if (!pp.keyed) return { ...request, offset: request.offset + page.length, limit };
+  const last = page.at(page.length - 1).id;
+  if (typeof last !== 'number') throw new OgcError('NoApplicableCode', 'The data source gave features without ids', { status: 500 });
+  return { ...request, where: [...pp.where, `${pp.sql.fid} > ${last}`], offset: 0, limit };
+}
+
+/** Features of a feature-at-a-time source in arrays of up to `size`. */
+async function* batched(source: AsyncIterable<Feature>, size: number): AsyncGenerator<Feature[]> {
+  let batch: Feature[] = [];
+  for await (const f of source) {
+    batch.push(f);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /**
@@ -225,13 +363,28 @@ async function spatialPage(page: RawFeature[], spatial: SpatialMatcher, output: 
   return passed.filter((raw) => geometries.has(raw.id as number)).map((raw) => ({ ...raw, geometry: geometries.get(raw.id as number) }));
 }
 
-function toFeature(raw: RawFeature, props: Record<string, unknown>, plan: QueryPlan, internal: readonly string[]): Feature {
-  const attributes: Record<string, unknown> = {};
-  for (const name of plan.output) attributes[name] = props[name] ?? null;
-  for (const name of internal) attributes[name] = props[name] ?? null;
+/**
+ * Makes a read's Feature from a raw one: its output and internal fields, the id (idField, else FID), the geometry.
+ * Where the fields read are exactly those returned (no id field, filter or internal field besides), the page's
+ * properties object becomes the attributes as it is: one object less per feature.
+ */
+function featureMaker(plan: QueryPlan, sql: SqlPlan, internal: readonly string[]): (raw: RawFeature) => Feature {
   const idField = plan.layer.idField;
-  const id = idField && props[idField] !== null && props[idField] !== undefined ? (props[idField] as string | number) : (raw.id as number);
-  return { id, attributes, geometry: plan.withGeometry ? ((raw.geometry as Geometry | null) ?? null) : null };
+  const withGeometry = plan.withGeometry;
+  const output = plan.output;
+  // With no field read, OGR SQL selects FID, which GDAL writes as a property: build the (empty) attributes then.
+  const same = output.length > 0 && internal.length === 0 && sql.read.length === output.length && output.every((f, i) => sql.read[i] === f);
+  return (raw) => {
+    const props = raw.properties ?? {};
+    let attributes = props;
+    if (!same) {
+      attributes = {};
+      for (const name of output) attributes[name] = props[name] ?? null;
+      for (const name of internal) attributes[name] = props[name] ?? null;
+    }
+    const id = idField && props[idField] !== null && props[idField] !== undefined ? (props[idField] as string | number) : (raw.id as number);
+    return { id, attributes, geometry: withGeometry ? ((raw.geometry as Geometry | null) ?? null) : null };
+  };
 }
 
 /** Sorting on a source without native SQL holds every matching key in memory: refuse past the bound. */

@@ -2,11 +2,45 @@
  * Reads one page of features with gdal.vectorTranslateAsync (ogr2ogr) into an in-memory GeoJSON file:
  * SQL selection, spatial filter, clipping, simplification and reprojection all run on a libuv thread, and the
  * page reaches JS as one JSON document. On this machine that is ~8 µs per point feature against ~90 µs for
- * a nextAsync() loop, whose every feature is a thread-pool round trip.
+ * a nextAsync() loop, whose every feature is a thread-pool round trip. GeoPackage pages that need none of
+ * GDAL's geometry steps come as rows rendered by SQLite instead (gpkg-rows.ts: ~1.5 µs per point feature).
  */
 import { randomUUID } from 'node:crypto';
 import gdal from 'gdal-async';
 import { quoteIdent, andSql, type SourceInfo } from './vector-plan.js';
+import { fetchRows, rowsReadable, RowsUnsupported } from './gpkg-rows.js';
+
+/**
+ * A page read: its features, and the characters of the text they came in (to size the next page by). Features
+ * may be made when asked for (rows pages): a consumer that takes them a batch at a time keeps the objects young,
+ * where a whole page of them would outlive a few scavenges and teach V8 to allocate them in the old generation.
+ */
+export interface Page {
+  readonly length: number;
+  /** Feature i (0 <= i < length); made anew on each call where the page makes them when asked. */
+  at(i: number): RawFeature;
+  readonly bytes: number;
+}
+
+/** A page over features already made. */
+export function pageOf(features: RawFeature[], bytes: number): Page {
+  return { length: features.length, at: (i) => features[i]!, bytes };
+}
+
+/** Every feature of a page. */
+export function pageFeatures(page: Page): RawFeature[] {
+  const out: RawFeature[] = new Array(page.length);
+  for (let i = 0; i < page.length; i++) out[i] = page.at(i);
+  return out;
+}
+
+/** A page read and not parsed yet (fetchPage). */
+export interface PageText {
+  /** Characters (bytes for GeoJSON) of its text. */
+  chars: number;
+  /** Its features (main thread); may throw RowsUnsupported (see fetchPage). */
+  parse(): Page;
+}
 
 /** A feature as the GeoJSON driver writes it. */
 export interface RawFeature {
@@ -109,9 +143,34 @@ export async function reformatGeometries(features: readonly RawFeature[], p: Out
   }
 }
 
-/** Runs the page through ogr2ogr on the libuv pool and parses it. */
-export function readPage(dataset: gdal.Dataset, p: PageRequest): Promise<RawFeature[]> {
-  return translate(dataset, pageArgs(p));
+/** Reads a page and parses it (fetchPage then parse, read again as GeoJSON when the rows reader cannot give it). */
+export async function readPage(dataset: gdal.Dataset, p: PageRequest, signal?: AbortSignal): Promise<Page> {
+  const text = await fetchPage(dataset, p, signal);
+  try {
+    return text.parse();
+  } catch (err) {
+    if (!(err instanceof RowsUnsupported)) throw err;
+  }
+  return (await fetchPage(dataset, p, signal)).parse();
+}
+
+/**
+ * Reads a page on the libuv pool, as GeoPackage rows where it can (gpkg-rows.ts) else as GeoJSON through ogr2ogr,
+ * and leaves the parse to the caller: a page read ahead waits as one string or buffer, not as thousands of objects
+ * the garbage collector would move to the old generation meanwhile. parse() may throw RowsUnsupported: the source
+ * is then marked, and reading the page again gives GeoJSON. An aborted signal stops the read before it starts
+ * and, when it comes during the read (which GDAL cannot interrupt), drops the page.
+ */
+export async function fetchPage(dataset: gdal.Dataset, p: PageRequest, signal?: AbortSignal): Promise<PageText> {
+  if (rowsReadable(p)) {
+    try {
+      return await fetchRows(dataset, p, signal);
+    } catch (err) {
+      if (!(err instanceof RowsUnsupported)) throw err;
+    }
+  }
+  const buffer = await translateBuffer(dataset, pageArgs(p), signal);
+  return { chars: buffer.length, parse: () => pageOf(geoJsonFeatures(buffer), buffer.length) };
 }
 
 /**
@@ -126,15 +185,26 @@ export async function queryRows(dataset: gdal.Dataset, sql: string, dialect: str
 
 /** ogr2ogr into an in-memory GeoJSON file, parsed. */
 async function translate(dataset: gdal.Dataset, args: string[]): Promise<RawFeature[]> {
+  return geoJsonFeatures(await translateBuffer(dataset, args));
+}
+
+/** The features of a GeoJSON text (JSON.parse makes the objects: no allocation site for V8 to pretenure). */
+function geoJsonFeatures(buffer: Buffer): RawFeature[] {
+  const doc = JSON.parse(buffer.toString('utf8')) as { features?: RawFeature[] };
+  return doc.features ?? [];
+}
+
+/** ogr2ogr into an in-memory GeoJSON file, its bytes (unless the signal aborted meanwhile). */
+async function translateBuffer(dataset: gdal.Dataset, args: string[], signal?: AbortSignal): Promise<Buffer> {
+  signal?.throwIfAborted();
   const file = `/vsimem/ows-read-${randomUUID()}.json`;
   let out: gdal.Dataset | undefined;
   try {
     out = await gdal.vectorTranslateAsync(file, dataset, args);
     out.close();
     out = undefined;
-    const text = gdal.vsimem.release(file).toString('utf8');
-    const doc = JSON.parse(text) as { features?: RawFeature[] };
-    return doc.features ?? [];
+    signal?.throwIfAborted();
+    return gdal.vsimem.release(file);
   } finally {
     if (out) {
       try {

@@ -1,3 +1,4 @@
+import { DEFAULT_SNAPSHOT_MAX_FEATURES } from '../data/limits.js';
 import { logLevel } from './logger.js';
 
 /** Server settings, read once from OWS_* environment variables. */
@@ -25,7 +26,7 @@ export interface Settings {
   dataSnapshot: boolean | 'wait';
   /** Snapshot memory budget, MB (OWS_DATA_SNAPSHOT_MB, default 1024). */
   dataSnapshotMB: number;
-  /** Largest layer kept in memory, features (OWS_DATA_SNAPSHOT_MAX_FEATURES, default 2,000,000). */
+  /** Largest layer kept in memory, features (OWS_DATA_SNAPSHOT_MAX_FEATURES, default 250,000). */
   dataSnapshotMaxFeatures: number;
 }
 
@@ -43,7 +44,7 @@ export const SETTINGS_DOC: Record<string, string> = {
   OWS_WMS_MAX_HEIGHT: 'largest GetMap HEIGHT in pixels (the project may set a lower one)',
   OWS_DATA_SNAPSHOT: '1 (default): local vector files are kept in memory once read; 0: always read through GDAL; wait: reads wait for the snapshot',
   OWS_DATA_SNAPSHOT_MB: 'memory budget of the in-memory snapshots in MB (default 1024; least recently used out first)',
-  OWS_DATA_SNAPSHOT_MAX_FEATURES: 'largest layer kept in memory, in features (default 2000000)',
+  OWS_DATA_SNAPSHOT_MAX_FEATURES: 'largest layer kept in memory, in features (default 250000; bigger layers stream from GDAL, in constant memory)',
 };
 
 /** Reads the settings from an environment (process.env by default); throws with the variable's name on a bad value. */
@@ -77,6 +78,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     wmsMaxHeight: str('OWS_WMS_MAX_HEIGHT') === null ? null : int('OWS_WMS_MAX_HEIGHT', 0),
     dataSnapshot: str('OWS_DATA_SNAPSHOT')?.toLowerCase() === 'wait' ? 'wait' : str('OWS_DATA_SNAPSHOT') === null ? true : bool('OWS_DATA_SNAPSHOT'),
     dataSnapshotMB: int('OWS_DATA_SNAPSHOT_MB', 1024),
-    dataSnapshotMaxFeatures: int('OWS_DATA_SNAPSHOT_MAX_FEATURES', 2_000_000),
+    dataSnapshotMaxFeatures: int('OWS_DATA_SNAPSHOT_MAX_FEATURES', DEFAULT_SNAPSHOT_MAX_FEATURES),
   };
 }

@@ -17,7 +17,7 @@ describe('loadSettings', () => {
       wmsMaxHeight: null,
       dataSnapshot: true,
       dataSnapshotMB: 1024,
-      dataSnapshotMaxFeatures: 2_000_000,
+      dataSnapshotMaxFeatures: 250_000,
     } satisfies Settings);
   });
 

@@ -31,11 +31,21 @@ export async function countQuery(ctx: WfsContext, tq: TypeQuery): Promise<number
 
 /** The features of one query from `offset`, at most `limit` (Infinity: all). */
 export function readQuery(ctx: WfsContext, tq: TypeQuery, offset: number, limit: number): AsyncIterable<Feature> {
+  return paged(tq, offset, limit, (q) => ctx.access.readFeatures(tq.layer, q));
+}
+
+/** readQuery in batches (arrays of features, as the data layer reads them): what GetFeature streams. */
+export function readQueryBatches(ctx: WfsContext, tq: TypeQuery, offset: number, limit: number): AsyncIterable<Feature[]> {
+  return paged(tq, offset, limit, (q) => ctx.access.readFeatureBatches(tq.layer, q));
+}
+
+/** Runs a read of the query narrowed to offset and limit; the data layer's errors relocated to the parameters. */
+function paged<T>(tq: TypeQuery, offset: number, limit: number, read: (q: VectorQuery) => T): T {
   const q: VectorQuery = { ...tq.query };
   if (offset > 0) q.offset = offset;
   if (Number.isFinite(limit)) q.limit = limit;
   try {
-    return ctx.access.readFeatures(tq.layer, q);
+    return read(q);
   } catch (err) {
     throw relocate(err, tq);
   }
@@ -91,33 +101,33 @@ export class LazyPager {
   }
 
   /**
-   * The features query `i` contributes; iterate the queries in order. A plain iterator rather than an async
-   * generator: one promise per feature on top of the data layer's, not a generator's queue.
+   * The features query `i` contributes, in batches; iterate the queries in order. A plain iterator rather than an
+   * async generator: one promise per batch on top of the data layer's, not a generator's queue.
    */
-  features(i: number): AsyncIterable<Feature> {
+  features(i: number): AsyncIterable<Feature[]> {
     return { [Symbol.asyncIterator]: () => this.#iterator(i) };
   }
 
-  #iterator(i: number): AsyncIterator<Feature> {
+  #iterator(i: number): AsyncIterator<Feature[]> {
     const tq = this.tqs[i]!;
-    let inner: AsyncIterator<Feature> | null = null;
+    let inner: AsyncIterator<Feature[]> | null = null;
     let offset = 0;
     let limit = 0;
     let n = 0;
-    const counted = (r: IteratorResult<Feature>): IteratorResult<Feature> => {
+    const counted = (r: IteratorResult<Feature[]>): IteratorResult<Feature[]> => {
       if (r.done) this.#learn(i, offset, limit, n);
       else {
-        n++;
-        this.#remaining--;
+        n += r.value.length;
+        this.#remaining -= r.value.length;
       }
       return r;
     };
     const failed = (err: unknown): never => {
       throw relocate(err, tq);
     };
-    const start = async (): Promise<AsyncIterator<Feature>> => {
+    const start = async (): Promise<AsyncIterator<Feature[]>> => {
       [offset, limit] = await this.#place(i);
-      return (limit > 0 ? readQuery(this.ctx, tq, offset, limit) : EMPTY)[Symbol.asyncIterator]();
+      return (limit > 0 ? readQueryBatches(this.ctx, tq, offset, limit) : EMPTY_BATCHES)[Symbol.asyncIterator]();
     };
     return {
       next: () => (inner ? inner.next() : start().then((it) => (inner = it).next())).then(counted, failed),
@@ -159,6 +169,8 @@ export class LazyPager {
 
 /** No features. */
 export const EMPTY: AsyncIterable<Feature> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
+/** No batches. */
+export const EMPTY_BATCHES: AsyncIterable<Feature[]> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
 
 /**
  * Lets the data layer check a query's names before anything is written: each part alone, so the error names the

@@ -40,26 +40,26 @@ function project(dir: string): string {
   return file;
 }
 
-/** Counts the features the data layer hands out, and whether each read was closed. */
+/** Counts the features the data layer hands out (one by one or in batches), and whether each read was closed. */
 function spyOnReads(server: ReturnType<typeof testServer>['server']): { pulled: number; closed: number } {
   const spy = { pulled: 0, closed: 0 };
   const forRequest = server.data.forRequest.bind(server.data);
+  async function* counted<T extends Feature | Feature[]>(source: AsyncIterable<T>): AsyncGenerator<T> {
+    try {
+      for await (const item of source) {
+        spy.pulled += Array.isArray(item) ? item.length : 1;
+        yield item;
+      }
+    } finally {
+      spy.closed++;
+    }
+  }
   server.data.forRequest = (ac) => {
     const access = forRequest(ac);
     const read = access.readFeatures.bind(access);
-    access.readFeatures = (layer, query?: VectorQuery, options?) => {
-      const source = read(layer, query, options);
-      return (async function* counted(): AsyncGenerator<Feature> {
-        try {
-          for await (const f of source) {
-            spy.pulled++;
-            yield f;
-          }
-        } finally {
-          spy.closed++;
-        }
-      })();
-    };
+    const readBatches = access.readFeatureBatches.bind(access);
+    access.readFeatures = (layer, query?: VectorQuery, options?) => counted(read(layer, query, options));
+    access.readFeatureBatches = (layer, query?: VectorQuery, options?) => counted(readBatches(layer, query, options));
     return access;
   };
   return spy;
