@@ -1,14 +1,11 @@
-import { OgcError, MissingParameterError } from '../../errors/ogc-error.js';
+import { OgcError } from '../../errors/ogc-error.js';
 import type { ExceptionFormat } from '../../errors/render.js';
-import type { DataAccess } from '../../data/index.js';
 import { parseParams } from '../../params/table.js';
 import type { Project } from '../../project/project.js';
-import { isProjectModel } from '../../project/loader.js';
 import type { ServerRequest } from '../../server/request.js';
 import type { ServerResponse } from '../../server/response.js';
-import type { ServerInterface } from '../../server/server-interface.js';
 import type { ServiceLike } from '../../server/service.js';
-import { serviceUrl } from '../../server/service-url.js';
+import { OwsService } from '../ows-service.js';
 import type { WfsContext } from './context.js';
 import { COMMON } from './parameters.js';
 import { negotiateCapabilitiesVersion, operationVersion, type WfsVersion } from './version.js';
@@ -23,30 +20,18 @@ export type WfsOperation = (ctx: WfsContext) => Promise<void>;
  * The WFS service (2.0.0, 1.1.0 and 1.0.0 in one): reads the operation from REQUEST or from the root element
  * of an XML POST body, settles the version, checks the project, and hands the request to its module.
  */
-export class WfsService implements ServiceLike {
-  readonly #operations: ReadonlyMap<string, WfsOperation>;
-
-  constructor(private readonly iface: ServerInterface, private readonly data: DataAccess, operations: Record<string, WfsOperation>) {
-    this.#operations = new Map(Object.entries(operations).map(([k, v]) => [k.toLowerCase(), v]));
-  }
+export class WfsService extends OwsService<WfsOperation> implements ServiceLike {
   name(): string {
     return 'WFS';
   }
   version(): string {
     return '2.0.0';
   }
-  allowMethod(method: string): boolean {
-    return method === 'GET' || method === 'HEAD' || method === 'POST';
-  }
   exceptionFormat(version: string): ExceptionFormat {
     const v = version.trim();
     if (v.startsWith('1.0')) return 'ogc-1.2.0';
     if (v.startsWith('1.1')) return 'ows-1.0';
     return 'ows-1.1';
-  }
-  /** REQUEST names served (for error messages). */
-  operations(): string[] {
-    return [...this.#operations.keys()];
   }
 
   async executeRequest(request: ServerRequest, response: ServerResponse, project: Project | null): Promise<void> {
@@ -71,23 +56,8 @@ export class WfsService implements ServiceLike {
         version = negotiateCapabilitiesVersion(accept ? accept.split(',').map((s) => s.trim()).filter(Boolean) : undefined, common.VERSION);
       } else version = operationVersion(common.VERSION);
     }
-    const key = requestName.toLowerCase() === 'capabilities' ? 'getcapabilities' : requestName.toLowerCase();
-    const op = this.#operations.get(key);
-    if (!op) {
-      throw new OgcError('OperationNotSupported', `Request '${requestName.slice(0, 80)}' is not supported by WFS; use one of: ${this.operations().join(', ')}`, { locator: 'REQUEST' });
-    }
-    if (!project) throw new MissingParameterError('MAP', 'No project: give MAP, or set OWS_PROJECT_FILE on the server');
-    if (!isProjectModel(project)) throw new OgcError('NoApplicableCode', 'The project loader gave no layers; WFS needs a project file');
-    const settings = this.iface.settings();
-    const base = serviceUrl(request, project.service.onlineResource ?? settings.serviceUrl, settings.trustProxy);
-    const map = request.parameter('MAP');
-    if (map) base.searchParams.set('MAP', map);
-    const onlineResource = base.toString() + (base.search ? '&' : '?');
-    await op({
-      request, response, project, iface: this.iface, version,
-      access: this.data.forRequest(this.iface.accessControls()),
-      onlineResource, body,
-    });
+    const op = this.operation('WFS', requestName);
+    await op({ request, response, version, body, ...this.basics(request, project, 'WFS') });
   }
 }
 
