@@ -98,7 +98,8 @@ function parameter(parent: XMLBuilder, name: string, values: readonly string[], 
 function conformance(om: XMLBuilder, info: OperationsInfo): void {
   const storedQueries = info.served.has('liststoredqueries') && info.served.has('describestoredqueries');
   const constraints: Array<[string, boolean]> = [
-    ['ImplementsBasicWFS', true],
+    // Basic WFS also needs GetPropertyValue, which is not served: claim Simple WFS only (stored queries, GetFeature).
+    ['ImplementsBasicWFS', false],
     ['ImplementsTransactionalWFS', info.editable],
     ['ImplementsLockingWFS', false],
     ['KVPEncoding', true],

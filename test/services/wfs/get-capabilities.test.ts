@@ -130,7 +130,7 @@ describe('WFS GetCapabilities documents', () => {
     assert.equal(http['ows:Post']['@xlink:href'], http['ows:Get']['@xlink:href']);
     const resultType = list(ops.get('GetFeature')['ows:Parameter']).find((p: any) => p['@name'] === 'resultType');
     assert.deepEqual(resultType['ows:AllowedValues']['ows:Value'], ['results', 'hits']);
-    assert.equal(constraint(doc, 'ImplementsBasicWFS'), 'TRUE');
+    assert.equal(constraint(doc, 'ImplementsBasicWFS'), 'FALSE', 'no GetPropertyValue: Simple WFS only');
     assert.equal(constraint(doc, 'ImplementsTransactionalWFS'), 'FALSE');
     assert.equal(constraint(doc, 'ImplementsResultPaging'), 'TRUE');
     assert.equal(constraint(doc, 'SOAPEncoding'), 'FALSE');
