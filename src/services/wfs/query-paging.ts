@@ -167,8 +167,6 @@ export class LazyPager {
   }
 }
 
-/** No features. */
-export const EMPTY: AsyncIterable<Feature> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
 /** No batches. */
 export const EMPTY_BATCHES: AsyncIterable<Feature[]> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
 

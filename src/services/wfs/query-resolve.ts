@@ -51,7 +51,8 @@ async function outputCrs(layer: VectorLayerDef, written: string | null, rules: O
 }
 
 /** A KVP BBOX in x/y order; without a CRS it is in the query's srsName (as written), else the type's default. */
-async function bboxOf(b: WrittenBBox, defaultSrs: string, version: WfsVersion): Promise<BBox> {
+/** A written BBOX as the data layer takes it: its CRS (else `defaultSrs`) resolved, axes in x/y order. */
+export async function bboxOf(b: WrittenBBox, defaultSrs: string, version: WfsVersion): Promise<BBox> {
   const name = b.crs ?? defaultSrs;
   const crs = await resolveCrs(name, 'InvalidParameterValue', 'BBOX');
   const [x0, y0, x1, y1] = b.values;

@@ -6,8 +6,7 @@
  * Only Delete: a GET that changes data is an odd thing, kept for QGIS Server's clients and no further. FEATUREID,
  * FILTER and BBOX exclude each other (as in QGIS Server); EXP_FILTER may join BBOX. A delete needs one of them.
  */
-import type { BBox, EditAction, EditWhere } from '../../data/index.js';
-import { resolveCrs } from '../../data/index.js';
+import type { EditAction, EditWhere } from '../../data/index.js';
 import { InvalidParameterError, MissingParameterError, OgcError } from '../../errors/ogc-error.js';
 import { andExpressions, ExpressionError } from '../../expression/index.js';
 import { defineParams, parseParams } from '../../params/table.js';
@@ -15,7 +14,8 @@ import type { VectorLayerDef } from '../../project/model.js';
 import type { WfsContext } from './context.js';
 import { parseKvpBBox, parseKvpFilter, topLevelGroups } from './get-feature-kvp.js';
 import { featureType, splitFeatureId, wfsLayers } from './names.js';
-import { defaultSrsName, srsNameSwapsAxes } from './spatial.js';
+import { bboxOf } from './query-resolve.js';
+import { defaultSrsName } from './spatial.js';
 import type { TransactionPlan } from './transaction-read.js';
 import { featureIds, filterWhere, type WhereContext } from './transaction-where.js';
 
@@ -45,7 +45,7 @@ export async function readKvpTransaction(ctx: WfsContext): Promise<TransactionPl
   for (const [i, layer] of layers.entries()) {
     const w: EditWhere = filters ? await filterWhere(where, parseKvpFilter(filters[i]!, ctx.version), layer, 'FILTER') : {};
     if (p.FEATUREID) w.ids = featureIds(where, idsOf(ctx, p.FEATUREID, layer, layers.length), layer, 'FEATUREID');
-    if (p.BBOX) w.bbox = await kvpBBox(p.BBOX, layer, ctx.version);
+    if (p.BBOX) w.bbox = await bboxOf(parseKvpBBox(p.BBOX), defaultSrsName(layer.crs, ctx.version), ctx.version);
     if (expressions) w.filter = andFilters(w.filter, expressions[i]!);
     actions.push({ type: 'delete', layer, where: w });
   }
@@ -91,15 +91,6 @@ export function perType(value: string, types: number, locator: string): string[]
   if (groups !== null && groups.length === types) return groups;
   if (types === 1) return [v];
   throw new InvalidParameterError(locator, `${locator} needs one value in parentheses per type (${types} types)`);
-}
-
-/** BBOX=minx,miny,maxx,maxy[,crs] in x/y order; without a CRS, the layer's as the version writes it by default. */
-async function kvpBBox(text: string, layer: VectorLayerDef, version: WfsContext['version']): Promise<BBox> {
-  const { values: [a, b, c, d], crs: written } = parseKvpBBox(text);
-  const srsName = written ?? defaultSrsName(layer.crs, version);
-  const crs = await resolveCrs(srsName, 'InvalidParameterValue', 'BBOX');
-  const swap = await srsNameSwapsAxes(srsName, version, 'BBOX');
-  return { crs: crs.id, bounds: swap ? [b, a, d, c] : [a, b, c, d] };
 }
 
 /** The filter's expression AND the EXP_FILTER (checked here so the error names EXP_FILTER). */
