@@ -1,13 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createHttpServer } from '../../src/transports/http.js';
-import type { RequestHandler } from '../../src/server/request-handler.js';
 import { needTools, which } from '../helpers/procs.js';
 import { editServer, stored, storedWhere, type EditServer } from '../services/wfs/edit-support.js';
-import { clientEnv, killClients, run, tempDir } from './support.js';
+import { clientEnv, killClients, run, serveOverHttp, tempDir, type HttpWms } from './support.js';
 
 // GDAL's WFS-T (gdal-bin's ogr2ogr / ogrinfo, and the Python bindings for SetFeature) against an editable copy of
 // the test project over HTTP: inserts with `ogr2ogr -update -append`, deletes with `ogrinfo -sql "DELETE FROM …"`,
@@ -18,37 +15,14 @@ const OGRINFO = which('ogrinfo');
 const PYTHON = '/usr/bin/python3';
 const tools = needTools({ ogr2ogr: OGR2OGR, ogrinfo: OGRINFO, python3: PYTHON, 'python3-gdal': '/usr/lib/python3/dist-packages/osgeo/ogr.py' });
 
-/** What the server saw of one request. */
-interface Seen {
-  method: string;
-  params: Record<string, string>;
-  body: string;
-}
-
 /** The editable project behind a loopback HTTP server that logs every request with its POST body. */
-async function startHttpWfs(): Promise<{ url: string; edit: EditServer; seen: Seen[]; close(): Promise<void> }> {
+async function startHttpWfs(): Promise<HttpWms & { edit: EditServer }> {
   const edit = await editServer([], { cities: true, countries: true });
-  const seen: Seen[] = [];
-  edit.iface.registerFilter({
-    requestReady: (h: RequestHandler) => {
-      const params: Record<string, string> = {};
-      for (const [k, v] of new URL(h.url()).searchParams) params[k.toUpperCase()] = v;
-      seen.push({ method: h.method(), params, body: h.data().toString('utf8') });
-    },
-  });
-  const http = createHttpServer(edit.server);
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = http.address() as AddressInfo;
+  const http = await serveOverHttp(edit);
   return {
-    url: `http://127.0.0.1:${port}/`, edit, seen,
+    ...http, edit,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      });
+      await http.close();
       await edit.project.remove();
     },
   };
