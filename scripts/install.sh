@@ -3,7 +3,8 @@
 # when its result is already there.
 #   1. Debian packages (apt-get, only the missing ones): GDAL and the cairo/pango stack the native addons
 #      link against, nginx / spawn-fcgi / Apache mod_fcgid for the end-to-end tests, OWSLib and PyQGIS with
-#      QGIS's data providers (its WFS provider: QGIS Desktop's WFS client, run headless) for the client tests.
+#      QGIS's data providers (its WFS provider: QGIS Desktop's WFS client, run headless) for the client tests,
+#      Chromium for the browser test of the HTML pages (driven by playwright-core, no browser download).
 #   2. npm packages with `npm ci`: gdal-async built against the system GDAL (--shared_gdal), canvas
 #      built from source (no prebuilt binaries are downloaded).
 #   3. The TypeScript build (dist/).
@@ -17,6 +18,7 @@ APT_PACKAGES=(
   g++ make python3
   nginx spawn-fcgi apache2 libapache2-mod-fcgid
   python3-owslib python3-qgis qgis-providers
+  chromium
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }

@@ -52,16 +52,21 @@ export class OgcApi implements ApiLike {
     return [...this.#handlers];
   }
 
-  /** Routes a request to the first handler whose path matches; 404 when none does, 405 / 406 as HTTP says. */
+  /**
+   * Routes a request to the first handler whose path matches and that takes the request's method (so that
+   * several handlers may share a path, one per method: GET items and POST items); 405 with the methods those
+   * handlers take when none takes it, 406 when the chosen one offers no acceptable format, 404 when no path matches.
+   */
   async executeRequest(context: ApiContext): Promise<void> {
     const sub = context.handlerPath() || '/';
+    const method = context.request().method();
+    const allowed: string[] = [];
     for (const handler of this.#handlers) {
       const m = handler.path().exec(sub) ?? handler.path().exec(context.request().path());
       if (!m) continue;
-      const method = context.request().method();
       if (!handler.methods().includes(method)) {
-        const allow = handler.methods().join(', ');
-        throw new OgcError('MethodNotAllowed', `Method ${method} is not allowed here; allowed: ${allow}`, { headers: { Allow: allow } });
+        for (const a of handler.methods()) if (!allowed.includes(a)) allowed.push(a);
+        continue;
       }
       if (handler.contentTypeFromRequest(context) === null) {
         throw new OgcError('NotAcceptable', `No acceptable format; this resource offers: ${handler.contentTypes().join(', ')}`);
@@ -69,6 +74,10 @@ export class OgcApi implements ApiLike {
       handler.setMatch(context, { ...(m.groups ?? {}) });
       await handler.handleRequest(context);
       return;
+    }
+    if (allowed.length) {
+      const allow = allowed.join(', ');
+      throw new OgcError('MethodNotAllowed', `Method ${method} is not allowed here; allowed: ${allow}`, { headers: { Allow: allow } });
     }
     throw new NotFoundError(`No ${this.apiName} resource at ${context.request().path()}`);
   }
