@@ -37,5 +37,6 @@ if [ "$(id -u)" = 0 ]; then
     set -- "$@" -U "$OWS_USER" -G "$WEB_GROUP" -u "$OWS_USER" -g "$OWS_USER"
 fi
 
-# sh runs as the worker's user and reopens stderr on the log before it becomes node.
-exec spawn-fcgi "$@" -- /bin/sh -c 'exec "$0" "$1" 2>>"$2"' "$NODE" "$OWS_HOME/bin/ows-fcgi" "$OWS_LOG"
+# sh runs as the worker's user and reopens stderr on the log before it runs bin/ows-fcgi as the shell script it
+# also is, which becomes NODE with the worker's heap flags (OWS_NODE_FLAGS replaces them).
+exec spawn-fcgi "$@" -- /bin/sh -c 'export OWS_NODE="$0"; exec /bin/sh "$1" 2>>"$2"' "$NODE" "$OWS_HOME/bin/ows-fcgi" "$OWS_LOG"

@@ -34,8 +34,8 @@ describe('systemd units (socket activation)', { skip: tools.skip, timeout: 120_0
   before(async () => {
     tools.assertTools();
     dir = await tempDir('ows-e2e-systemd-');
-    // The units are written for a deployment at /opt/ows-server with node at /usr/bin/node; verify
-    // checks the ExecStart binary exists, so a machine without /usr/bin/node gets this node's path.
+    // The units are written for a deployment at /opt/ows-server with node at /usr/bin/node (OWS_NODE);
+    // a machine without /usr/bin/node gets this node's path.
     for (const f of await readdir(SYSTEMD)) {
       let text = await readFile(path.join(SYSTEMD, f), 'utf8');
       if (!exists('/usr/bin/node')) text = text.split('/usr/bin/node').join(process.execPath);
@@ -60,7 +60,7 @@ describe('systemd units (socket activation)', { skip: tools.skip, timeout: 120_0
 
   test('verify does catch a broken unit (so the checks above mean something)', async () => {
     const text = await readFile(path.join(dir!, 'ows-server.service'), 'utf8');
-    await writeFile(path.join(dir!, 'broken.service'), text.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/node'));
+    await writeFile(path.join(dir!, 'broken.service'), text.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/sh'));
     await copyFile(path.join(dir!, 'ows-server.socket'), path.join(dir!, 'broken.socket'));
     const r = await verify(dir!, ['broken.socket', 'broken.service']);
     assert.notEqual(r.code, 0);
@@ -76,7 +76,8 @@ describe('systemd units (socket activation)', { skip: tools.skip, timeout: 120_0
     assert.ok(listen && nginx.includes(`server unix:${listen};`), `nginx's upstream does not point at ${listen}`);
     assert.equal(unitValue(socket, 'SocketMode'), '0660');
     assert.equal(unitValue(socket, 'SocketGroup'), 'www-data');
-    assert.match(unitValue(service, 'ExecStart') ?? '', /^\/usr\/bin\/node \/opt\/ows-server\/bin\/ows-fcgi$/);
+    assert.match(unitValue(service, 'ExecStart') ?? '', /^\/bin\/sh \/opt\/ows-server\/bin\/ows-fcgi$/);
+    assert.match(service, /^Environment=OWS_NODE=\/usr\/bin\/node$/m, 'the node that bin/ows-fcgi execs');
     assert.equal(unitValue(service, 'Requires'), 'ows-server.socket');
     assert.equal(unitValue(service, 'StandardInput'), undefined, 'the socket comes as LISTEN_FDS, not on stdin');
     const stopSec = Number(unitValue(service, 'TimeoutStopSec'));

@@ -146,6 +146,24 @@ describe('bin/ows-fcgi', { timeout: 120_000 }, () => {
     assert.equal(await readFile(file, 'utf8'), 'x');
   });
 
+  test('run directly, bin/ows-fcgi execs node with the heap flags (same PID); OWS_NODE_FLAGS replaces them', async () => {
+    const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    for (const [flags, expected] of [[undefined, ['--max-semi-space-size=8', '--max-old-space-size=1536']], ['', []], ['--max-semi-space-size=4', ['--max-semi-space-size=4']]] as const) {
+      const port = await freePort();
+      const env = workerEnv({ OWS_NODE: NODE, ...(flags === undefined ? {} : { OWS_NODE_FLAGS: flags }) });
+      if (flags === undefined) delete env['OWS_NODE_FLAGS'];
+      const w = start(`ows-fcgi (direct, ${flags ?? 'default flags'})`, OWS_FCGI, ['--port', String(port), '--host', '127.0.0.1'], { env });
+      await w.waitOutput(/accepting FastCGI connections/, 20_000);
+      const args = cmdline(w.pid!);
+      assert.equal(args[0], NODE, 'the shell became node (exec keeps the PID)');
+      assert.deepEqual(args.slice(1, 1 + expected.length), [...expected]);
+      assert.equal(args[1 + expected.length], OWS_FCGI);
+      assert.equal(await hello(port), 'HelloServer!');
+      w.kill('SIGTERM');
+      assert.deepEqual(await w.waitExit(10_000), { code: 0, signal: null }, w.tail());
+    }
+  });
+
   test('--port: FastCGI over TCP; SIGTERM with a slow request in flight finishes it, closes the connection, exits 0', async () => {
     const port = await freePort();
     const w = start('ows-fcgi (--port)', NODE, [OWS_FCGI, '--port', String(port), '--host', '127.0.0.1']);
