@@ -4,7 +4,7 @@ import type { Feature } from '../../../../src/data/types.js';
 import { writeGeoJson } from '../../../../src/services/wfs/writers/geojson-writer.js';
 import { writeGml } from '../../../../src/services/wfs/writers/gml-writer.js';
 import type { ChunkSink, CollectionMeta, FeatureSource, WriteResult } from '../../../../src/services/wfs/writers/types.js';
-import { sampleMeta } from './helpers.js';
+import { MemorySink, sampleMeta } from './helpers.js';
 
 /** A sink whose flush takes a while; records what was pending at each write and pull. */
 class SlowSink implements ChunkSink {
@@ -76,4 +76,25 @@ test('a flush that fails (client gone) rejects the write and closes the source',
   await assert.rejects(writeGml('2', sink, source(), sampleMeta({ chunkSize: 4096 })), /client gone/);
   assert.ok(closed, 'source closed');
   assert.ok(pulled < 1000, `pulled ${pulled}`);
+});
+
+test('ChunkBuffer: bytes are UTF-8 of the texts in order, chunks near the threshold, long and multi-byte texts whole', async () => {
+  const { ChunkBuffer } = await import('../../../../src/services/wfs/writers/chunk-buffer.js');
+  const sink = new MemorySink();
+  const out = new ChunkBuffer(sink, 100);
+  const texts: string[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t = i % 50 === 0 ? 'é€😀'.repeat(60) + i : i % 7 === 0 ? 'ünïcødé-' + i : 'f' + i + ',';
+    texts.push(t);
+    out.add(t);
+    if (out.full) {
+      assert.ok(out.pending >= 100);
+      await out.flush();
+      assert.equal(out.pending, 0);
+    }
+  }
+  await out.flush();
+  assert.equal(sink.text, texts.join(''));
+  assert.equal(out.chars, texts.join('').length);
+  for (const c of sink.chunks.slice(0, -1)) assert.ok(Buffer.byteLength(c) >= 100, `a chunk under the threshold: ${Buffer.byteLength(c)}`);
 });

@@ -36,3 +36,11 @@ test('OUTPUTFORMAT values map to writers', () => {
   assert.equal(writerForFormat('application/vnd.geo+json')?.mimeType, 'application/geo+json');
   assert.equal(writerForFormat('shapezip'), null);
 });
+
+test('jsonValue writes texts exactly as JSON.stringify does, quoting plain ones without it', async () => {
+  const { jsonValue } = await import('../../../../src/services/wfs/writers/values.js');
+  const texts = ['', 'plain', 'Miost & Sons', 'a"b', 'a\\b', 'tab\there', 'nl\n', '\u0000\u001f', '\u007f', 'é€', '😀', '\ud800', 'x\udfff', '\u2028\u2029', '</script>'];
+  for (const s of texts) {
+    assert.equal(jsonValue(s, 'string'), JSON.stringify(s), JSON.stringify(s));
+  }
+});

@@ -3,11 +3,14 @@ import type { Feature } from '../../../../src/data/types.js';
 import type { FieldDef } from '../../../../src/project/model.js';
 import type { ChunkSink, CollectionMeta } from '../../../../src/services/wfs/writers/types.js';
 
-/** A sink keeping everything written. */
+/** A sink keeping everything written (each chunk decoded: the writers never split a character across chunks). */
 export class MemorySink implements ChunkSink {
   chunks: string[] = [];
   flushes = 0;
-  write(chunk: string): void { this.chunks.push(chunk); }
+  write(chunk: string | Uint8Array): void {
+    const text = typeof chunk === 'string' ? chunk : new TextDecoder('utf-8', { fatal: true }).decode(chunk);
+    this.chunks.push(text);
+  }
   async flush(): Promise<void> { this.flushes++; }
   get text(): string { return this.chunks.join(''); }
 }
