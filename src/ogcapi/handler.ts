@@ -21,6 +21,18 @@ export abstract class OgcApiHandler {
 
   /** The path this handler answers, matched against the path after the API root, then against the whole path. */
   abstract path(): RegExp;
+  /**
+   * The path as an OpenAPI path template ("/collections/{collectionId}/items"), derived from path(): literal
+   * characters, named groups as {name}, optional non-capturing groups (format extensions) left out. A handler
+   * whose RegExp says more than that overrides this.
+   */
+  openApiPath(): string {
+    return pathTemplate(this.path());
+  }
+  /** The description and JSON schema of a path parameter (a named group of path()), for the OpenAPI document. */
+  pathParameter(name: string, _context: ApiContext): { description: string; schema: Record<string, unknown> } {
+    return { description: name, schema: { type: 'string' } };
+  }
   abstract operationId(): string;
   abstract summary(): string;
   description(): string {
@@ -45,6 +57,17 @@ export abstract class OgcApiHandler {
   }
   defaultContentType(): ContentTypeValue {
     return this.#contentTypes[0]!;
+  }
+  /**
+   * The media type sent for a negotiated content type: the type itself, unless this resource has a more precise
+   * name for it (queryables: application/schema+json for JSON). Clients may ask for that name too.
+   */
+  mediaType(type: ContentTypeValue): string {
+    return type;
+  }
+  /** Whether the API definition (OpenAPI) lists this handler: false for infrastructure such as static files. */
+  documented(): boolean {
+    return true;
   }
   /** The typed query-string parameters. */
   parameters(_context: ApiContext): QueryStringParameter[] {
@@ -74,7 +97,16 @@ export abstract class OgcApiHandler {
   contentTypeFromRequest(context: ApiContext): ContentTypeValue | null {
     const req = context.request();
     const ext = /\.(json|html|geojson)$/i.exec(context.handlerPath())?.[1];
-    return negotiate(this.#contentTypes, req.url().searchParams.get('f') ?? undefined, req.header('accept'), ext);
+    // The resource's own media type names (mediaType()) stand for the content types they are sent for.
+    const own = new Map<string, ContentTypeValue>();
+    for (const t of this.#contentTypes) {
+      const name = this.mediaType(t).split(';')[0]!.trim().toLowerCase();
+      if (name !== t) own.set(name, t);
+    }
+    const plain = (type: string) => own.get(type.trim().toLowerCase()) ?? type;
+    const f = req.url().searchParams.get('f') ?? undefined;
+    const accept = req.header('accept')?.split(',').map((range) => range.replace(/^[^;]*/, plain)).join(',');
+    return negotiate(this.#contentTypes, f === undefined ? undefined : plain(f), accept, ext);
   }
   /** Self and alternate links for this request, one per content type. */
   links(context: ApiContext): Array<{ href: string; rel: string; type: string; title: string }> {
@@ -97,7 +129,57 @@ export abstract class OgcApiHandler {
       res.write(renderHtml(template, { title: this.linkTitle(), ...htmlMetadata, data, json: JSON.stringify(data, null, 2) }));
       return;
     }
-    res.setHeader('Content-Type', type === ContentType.OPENAPI3 ? type : `${type}; charset=utf-8`);
+    const media = this.mediaType(type);
+    res.setHeader('Content-Type', media.includes(';') ? media : `${media}; charset=utf-8`);
     res.write(JSON.stringify(data));
   }
+}
+
+/**
+ * An OpenAPI path template from a path RegExp (see OgcApiHandler.openApiPath); throws for anything else
+ * (alternatives, classes outside groups, quantifiers), so that a handler needing more says its template itself.
+ */
+export function pathTemplate(re: RegExp): string {
+  const src = re.source.replace(/^\^/, '').replace(/\$$/, '');
+  let out = '';
+  for (let i = 0; i < src.length;) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const next = src[i + 1] ?? '';
+      if (!/[/.\-_~]/.test(next)) throw untemplatable(re);
+      out += next;
+      i += 2;
+    } else if (src.startsWith('(?<', i) && src[i + 3] !== '=' && src[i + 3] !== '!') {
+      const end = src.indexOf('>', i);
+      out += `{${src.slice(i + 3, end)}}`;
+      i = closingParen(src, i, re) + 1;
+    } else if (src.startsWith('(?:', i)) {
+      const close = closingParen(src, i, re);
+      if (src[close + 1] !== '?') throw untemplatable(re);
+      i = close + 2;
+    } else if (/[\w\-~/]/.test(c)) {
+      out += c;
+      i++;
+    } else throw untemplatable(re);
+  }
+  return out === '' ? '/' : out;
+}
+
+function untemplatable(re: RegExp): Error {
+  return new Error(`the path ${re} cannot be written as an OpenAPI path template; override openApiPath()`);
+}
+
+/** Index of the parenthesis closing the group opened at `open` (escapes and character classes skipped). */
+function closingParen(src: string, open: number, re: RegExp): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  throw untemplatable(re);
 }

@@ -1,6 +1,20 @@
-/** Escapes text for HTML. */
+/**
+ * HTML helpers of the OGC API framework: escaping for text and attributes, JSON that is safe inside a
+ * <script> element, and the plain template renderer handlers fall back on.
+ */
+
+/** Escapes text for HTML (element content and quoted attribute values). */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * JSON for a `<script type="application/json">` element: `<`, `>` and `&` are written as \u escapes (so no
+ * value can close the script with "</script>" or open a comment with "<!--"), as are U+2028 / U+2029. The
+ * result is still JSON and parses to the same value.
+ */
+export function jsonForScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

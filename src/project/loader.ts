@@ -93,6 +93,7 @@ async function buildService(s: Raw, fallbackTitle: string, problems: Problems): 
     maxHeight: (s['maxHeight'] as number | undefined) ?? 4096,
   };
   if (s['onlineResource'] !== undefined) meta.onlineResource = s['onlineResource'] as string;
+  if (s['maxFeatures'] !== undefined) meta.maxFeatures = s['maxFeatures'] as number;
   return meta;
 }
 
@@ -189,7 +190,7 @@ class TreeBuilder {
     const ctx = { node, problems, title };
 
     if (info.kind === 'raster') {
-      for (const key of ['fields', 'idField', 'geometryType', 'editable', 'precision']) {
+      for (const key of ['fields', 'idField', 'geometryType', 'editable', 'precision', 'temporal', 'maxFeatures']) {
         if (raw[key] !== undefined) problems.add(node, key, 'applies to vector layers only; this is a raster layer');
       }
       return { ...base, kind: 'raster', bandCount: info.bandCount, styles: buildRasterStyles(styles, info.bandCount, ctx) };
@@ -207,6 +208,14 @@ class TreeBuilder {
       if (info.fields.some((f) => f.name === idField)) layer.idField = idField;
       else problems.add(node, 'idField', `'${idField}' is not a field of the source (fields: ${info.fields.map((f) => f.name).join(', ')})`);
     }
+    const temporal = raw['temporal'] as { field: string } | undefined;
+    if (temporal !== undefined) {
+      const field = fields.find((f) => f.name === temporal.field);
+      if (!field) problems.add(node, 'temporal.field', `'${temporal.field}' is not a published field of the layer`);
+      else if (!/^(date|datetime|string)$/i.test(field.type)) problems.add(node, 'temporal.field', `'${temporal.field}' (${field.type}) cannot be a temporal field: it must hold dates, date-times or their text`);
+      else layer.temporal = { field: temporal.field };
+    }
+    if (raw['maxFeatures'] !== undefined) layer.maxFeatures = raw['maxFeatures'] as number;
     return layer;
   }
 }

@@ -29,6 +29,8 @@ export interface ServiceMetadata {
   maxHeight: number;
   /** Public URL override (else OWS_SERVICE_URL, else the request). */
   onlineResource?: string;
+  /** Largest page of OGC API Features items for every layer that sets none (default 10,000; a larger limit is lowered to it). */
+  maxFeatures?: number;
 }
 
 /** How a point is drawn. */
@@ -160,6 +162,10 @@ export interface VectorLayerDef extends LayerBase {
   editable: LayerEdits;
   /** Decimals of coordinates in WFS / OGC API answers (QGIS Server's WFSLayersPrecision); the loader sets 6 when absent. */
   precision?: number;
+  /** The published field OGC API Features' datetime filters on and reads the temporal extent from (date, date-time or text). */
+  temporal?: { field: string };
+  /** Largest page of OGC API Features items (else the service's maxFeatures). */
+  maxFeatures?: number;
 }
 
 /** The edits allowed on a vector layer. */

@@ -157,6 +157,8 @@ const LAYER: Schema = objectOf({
   queryable: { type: 'boolean' },
   editable: EDITABLE,
   precision: { type: 'integer', minimum: 0, maximum: 9 },
+  temporal: objectOf({ field: { type: 'string', minLength: 1 } }, ['field']),
+  maxFeatures: { type: 'integer', minimum: 1 },
   minScale: SCALE,
   maxScale: SCALE,
   services: { type: 'array', uniqueItems: true, items: { enum: ['WMS', 'WFS', 'WCS', 'WMTS', 'OAPIF'] } },
@@ -184,6 +186,7 @@ const SERVICE: Schema = objectOf({
   crs: { type: 'array', items: CRS, uniqueItems: true },
   maxWidth: { type: 'integer', minimum: 1 },
   maxHeight: { type: 'integer', minimum: 1 },
+  maxFeatures: { type: 'integer', minimum: 1 },
   onlineResource: { type: 'string', pattern: '^https?://', errorText: 'must be an http(s) URL' },
 });
 

@@ -167,7 +167,7 @@ export class Server {
         return;
       }
       if (isLandingRequest(request, this.settings.serviceUrl)) {
-        writeLandingPage(request, response, this.#iface, this.settings);
+        await writeLandingPage(request, response, this.#iface, this.settings, this.#projectLoader);
         return;
       }
       if (request.url().search === '') {

@@ -13,8 +13,9 @@ import { describeFeatureType } from './wfs/describe-feature-type.js';
 import { getFeature } from './wfs/get-feature.js';
 import { transaction } from './wfs/transaction.js';
 import { describeStoredQueries, listStoredQueries } from './wfs/stored-queries.js';
+import { featuresApi } from '../ogcapi/features/index.js';
 
-/** Registers the built-in OGC services on a server interface. */
+/** Registers the built-in OGC services (WMS, WFS) and OGC API Features on a server interface. */
 export function registerCoreServices(iface: ServerInterface, data: DataAccess): void {
   iface.serviceRegistry().registerService(new WmsService(iface, data, {
     GetCapabilities: (ctx) => getCapabilities(ctx, supportedImageFormats()),
@@ -31,4 +32,5 @@ export function registerCoreServices(iface: ServerInterface, data: DataAccess): 
     ListStoredQueries: listStoredQueries,
     DescribeStoredQueries: describeStoredQueries,
   }));
+  iface.serviceRegistry().registerApi(featuresApi(iface, data));
 }

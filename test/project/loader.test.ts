@@ -497,3 +497,39 @@ layers:
     assert.deepEqual(JSON.parse(child.stdout.trim().split('\n').at(-1)!), expected);
   });
 });
+
+describe('loadProject: OGC API Features keys', () => {
+  it('temporal names a published date, date-time or text field; maxFeatures on a layer and on the service', async () => {
+    const p = await load(`
+service: { maxFeatures: 500 }
+layers:
+  - { name: places, source: { path: places.gpkg, layer: places }, temporal: { field: name }, maxFeatures: 20 }
+  - { name: zones, source: zones.gpkg }
+`);
+    const places = p.layers.get('places') as VectorLayerDef;
+    assert.deepEqual(places.temporal, { field: 'name' });
+    assert.equal(places.maxFeatures, 20);
+    assert.equal((p.layers.get('zones') as VectorLayerDef).temporal, undefined);
+    assert.equal(p.service.maxFeatures, 500);
+  });
+
+  it('refuses a temporal field that is not published or holds no dates, and a maxFeatures under 1', async () => {
+    assert.deepEqual(await problems(`
+service: { maxFeatures: 0 }
+layers:
+  - { name: c, source: { path: places.gpkg, layer: places }, temporal: { fields: name } }
+`), [
+      'demo/project.yaml: service.maxFeatures: must be >= 1 (is 0)',
+      "demo/project.yaml: layers[0] 'c' temporal.field: is required",
+      "demo/project.yaml: layers[0] 'c' temporal.fields: unknown key (did you mean 'field'?)",
+    ]);
+    const found = await problems(`
+layers:
+  - { name: a, source: { path: places.gpkg, layer: places }, temporal: { field: nope } }
+  - { name: b, source: { path: places.gpkg, layer: places }, temporal: { field: pop } }
+`);
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0]!, /layers\[0\] 'a' temporal.field: 'nope' is not a published field of the layer/);
+    assert.match(found[1]!, /layers\[1\] 'b' temporal.field: 'pop' \(integer\w*\) cannot be a temporal field/);
+  });
+});

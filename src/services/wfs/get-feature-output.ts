@@ -12,6 +12,7 @@ import { WFS_NAMESPACE, WFS_PREFIX } from './names.js';
 import { countedPage, EMPTY_BATCHES, LazyPager, readQueryBatches, relocate } from './query-paging.js';
 import { queryTypeNames, type TypeQuery } from './query-resolve.js';
 import type { WfsVersion } from './version.js';
+import { primed } from './writers/primed.js';
 import { writerForFormat, type AnswerMeta, type CollectionMeta, type CollectionPart, type FeatureWriter } from './writers/index.js';
 
 const DEFAULT_FORMAT: Readonly<Record<WfsVersion, string>> = { '1.0.0': 'GML2', '1.1.0': 'GML3', '2.0.0': 'GML32' };
@@ -43,34 +44,6 @@ export function partMeta(tq: TypeQuery, json: boolean, counts: { numberMatched?:
   return {
     typeName: tq.typeName, fields: tq.fields, prefix: WFS_PREFIX, namespaceUri: WFS_NAMESPACE,
     srsName: tq.srsName, swapAxes: tq.swapAxes, decimals: tq.layer.precision, qualifyIds: json, ...counts,
-  };
-}
-
-/**
- * Reads the first batch of a part before anything is written, so an error of the read (a sort too big for the
- * source, a data source failure) is still an exception report and not a cut answer. The rest is not wrapped.
- */
-async function primed(source: AsyncIterable<Feature[]>, tq: TypeQuery): Promise<AsyncIterable<Feature[]>> {
-  const it = source[Symbol.asyncIterator]();
-  let first: IteratorResult<Feature[]> | null;
-  try {
-    first = await it.next();
-  } catch (err) {
-    throw relocate(err, tq);
-  }
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => {
-        if (first === null) return it.next();
-        const r = first;
-        first = null;
-        return Promise.resolve(r);
-      },
-      return: async () => {
-        await it.return?.();
-        return { done: true, value: undefined };
-      },
-    }),
   };
 }
 
@@ -110,7 +83,7 @@ export async function writeAnswer(ctx: WfsContext, req: GetFeatureRequest, write
   const counted = req.resultType === 'hits' || writer.gml === '3.2';
   const parts = counted ? await countedParts(ctx, req, tqs, root, json) : lazyParts(ctx, req, tqs, root, json);
   const first = parts.findIndex((p) => p.meta.numberReturned !== 0);
-  if (first >= 0) parts[first] = { ...parts[first]!, features: await primed(parts[first]!.features as AsyncIterable<Feature[]>, tqs[first]!) };
+  if (first >= 0) parts[first] = { ...parts[first]!, features: await primed(() => parts[first]!.features as AsyncIterable<Feature[]>, (err) => relocate(err, tqs[first]!)) };
   ctx.response.setHeader('Content-Type', writer.mimeType);
   await writer.writeParts(ctx.response, root, parts);
 }
