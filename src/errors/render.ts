@@ -9,7 +9,7 @@ function xmlSafe(s: string): string {
 }
 
 /** The exception documents the server can write. */
-export type ExceptionFormat = 'wms-1.1.1' | 'wms-1.3.0' | 'ogc-1.2.0' | 'ows-1.0' | 'ows-1.1' | 'ows-2.0' | 'json';
+export type ExceptionFormat = 'wms-1.1.1' | 'wms-1.3.0' | 'ogc-1.2.0' | 'ows-1.0' | 'ows-1.1' | 'ows-2.0' | 'json' | 'html';
 
 /** A rendered exception: what the transport sends. */
 export interface RenderedException {
@@ -52,6 +52,16 @@ export function renderException(err: OgcError, format: ExceptionFormat, serviceV
         contentType: 'application/json',
         body: JSON.stringify({ code: err.code, description: err.message, ...(err.locator ? { locator: err.locator } : {}) }),
       };
+    case 'html': {
+      // OGC API errors for a browser (f=html, or an Accept that prefers HTML): the same facts as the JSON.
+      const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const title = `${err.status} ${esc(err.code)}`;
+      return {
+        contentType: 'text/html; charset=utf-8',
+        body: `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1>\n`
+          + `<p>${esc(err.message)}</p>\n${err.locator ? `<p>Parameter: <code>${esc(err.locator)}</code></p>\n` : ''}</body></html>\n`,
+      };
+    }
     case 'wms-1.1.1': {
       const doc = create({ version: '1.0', encoding: 'UTF-8', standalone: false })
         .dtd({ name: 'ServiceExceptionReport', sysID: 'http://schemas.opengis.net/wms/1.1.1/exception_1_1_1.dtd' })

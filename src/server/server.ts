@@ -11,6 +11,7 @@ import { resolveProjectPath } from '../project/resolve.js';
 import type { Project, ProjectLoader } from '../project/project.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/loader.js';
 import { isLandingRequest, writeLandingPage } from './landing.js';
+import { ContentType, negotiate } from './content-negotiation.js';
 import { ProjectCache, projectLoaderFrom } from '../project/cache.js';
 import { MemoryCache } from '../filters/memory-cache.js';
 import { DataAccess } from '../data/index.js';
@@ -160,7 +161,9 @@ export class Server {
     if (!serviceName) {
       const match = registry.apiForRequest(request);
       if (match) {
-        handler.setExceptionFormat('json');
+        // JSON errors, or an HTML page for a browser (f=html, or an Accept header that prefers HTML to JSON).
+        const wants = negotiate([ContentType.JSON, ContentType.HTML], request.url().searchParams.get('f') ?? undefined, request.header('accept'));
+        handler.setExceptionFormat(wants === ContentType.HTML ? 'html' : 'json');
         const project = given !== undefined ? given : await this.#project(request);
         const ctx = new ApiContext(match.api.rootPath(), match.matchedPath, match.handlerPath, request, response, project, this.#iface);
         await match.api.executeRequest(ctx);
