@@ -35,7 +35,10 @@ export const EXCEPTION_CODES = {
   NotFound: { status: 404, description: 'The resource or URL path does not exist.' },
   MethodNotAllowed: { status: 405, description: 'The HTTP method is not allowed for this resource.' },
   NotAcceptable: { status: 406, description: 'No representation matches the Accept header or f parameter.' },
+  Conflict: { status: 409, description: 'The change conflicts with the resource as it is (an id that is taken).' },
+  PreconditionFailed: { status: 412, description: 'An If-Match precondition does not hold.' },
   PayloadTooLarge: { status: 413, description: 'The request body is larger than the configured limit.' },
+  UnsupportedMediaType: { status: 415, description: 'The request body is in a media type this resource does not take.' },
   InternalServerError: { status: 500, description: 'An unexpected error; details are in the server log only.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -10,6 +10,7 @@ import { ContentType, type ContentTypeValue } from '../../server/content-negotia
 import type { DataAccess } from '../../data/index.js';
 import { FeaturesHandler } from './features-handler.js';
 import { openApiDocument } from './openapi.js';
+import { addCollectionItemsPaths } from './openapi-collections.js';
 
 /** GET /api : the OpenAPI document of the API, or its HTML rendering. */
 export class ApiDefinitionHandler extends FeaturesHandler {
@@ -39,6 +40,7 @@ export class ApiDefinitionHandler extends FeaturesHandler {
       map: r.map,
       contact: { ...(name ? { name } : {}), ...(email ? { email } : {}) },
     });
+    addCollectionItemsPaths(doc['paths'] as Record<string, Record<string, unknown>>, r.collections(), r.access);
     const res = context.response();
     if (this.contentTypeFromRequest(context) === ContentType.HTML) {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');

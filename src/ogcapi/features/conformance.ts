@@ -1,11 +1,12 @@
 /**
- * The conformance declaration (Part 1 §7.4): the classes of OGC API Features Parts 1-3 this API implements,
+ * The conformance declaration (Part 1 §7.4): the classes of OGC API Features Parts 1-4 this API implements,
  * the CQL2 classes the filter module implements, and sorting (the sortby parameter of OGC API Records).
  */
 import { ContentType } from '../../server/content-negotiation.js';
 import type { ApiContext } from '../context.js';
 import { CQL2_CONFORMANCE } from './cql2/index.js';
 import { FeaturesHandler } from './features-handler.js';
+import { TRANSACTIONS_CONFORMANCE } from './transactions/index.js';
 
 const PART1 = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
 const PART2 = 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf';
@@ -23,6 +24,7 @@ export const FEATURES_CONFORMANCE: readonly string[] = [
   `${PART3}/filter`,
   `${PART3}/features-filter`,
   ...CQL2_CONFORMANCE,
+  ...TRANSACTIONS_CONFORMANCE,
   'http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting',
 ];
 

@@ -1,8 +1,10 @@
 /**
- * OGC API – Features (Parts 1 Core, 2 CRS by reference, 3 Filtering) on the
+ * OGC API – Features (Parts 1 Core, 2 CRS by reference, 3 Filtering, 4 Create, Replace, Update and Delete) on the
  * OGC API framework, at /ogcapi: landing page, conformance, API definition, collections, items, one item,
- * queryables and the HTML pages' own resources (html/handlers.ts). The project is the request's (MAP, else
- * OWS_PROJECT_FILE); every read goes through the request's LayerAccess, so access control applies everywhere.
+ * queryables, the HTML pages' own resources (html/handlers.ts), and the edits of transactions/ (POST on the items,
+ * PUT / PATCH / DELETE on a feature, OPTIONS on both: the API routes one handler per method). The project is the
+ * request's (MAP, else OWS_PROJECT_FILE); every read and write goes through the request's LayerAccess, so access
+ * control applies everywhere.
  */
 import type { DataAccess } from '../../data/index.js';
 import type { ServerInterface } from '../../server/server-interface.js';
@@ -15,6 +17,7 @@ import { ItemHandler } from './item.js';
 import { ItemsHandler } from './items.js';
 import { LandingHandler } from './landing.js';
 import { QueryablesHandler } from './queryables.js';
+import { transactionHandlers } from './transactions/index.js';
 
 /** The root path of the Features API. */
 export const FEATURES_ROOT = '/ogcapi';
@@ -32,6 +35,7 @@ export function featuresApi(iface: ServerInterface, data: DataAccess): OgcApi {
   api.registerHandler(new QueryablesHandler(data));
   api.registerHandler(new ItemsHandler(data));
   api.registerHandler(new ItemHandler(data));
+  for (const handler of transactionHandlers(data)) api.registerHandler(handler);
   for (const handler of htmlHandlers()) api.registerHandler(handler);
   return api;
 }

@@ -49,7 +49,7 @@ function checkWellFormed(doc: Doc): void {
       const keys = params.map((p) => `${p.in}:${p.name}`);
       assert.equal(new Set(keys).size, keys.length, `${method} ${template}: no parameter twice`);
       for (const p of params) assert.ok(p.schema && typeof p.schema === 'object', `${template} ${p.name} has a schema`);
-      assert.ok(op.responses['200'] || op.responses['201'], `${method} ${template} has a success response`);
+      assert.ok(op.responses['200'] || op.responses['201'] || op.responses['204'], `${method} ${template} has a success response`);
     }
   }
   checkRefs(doc);
@@ -78,7 +78,7 @@ describe('OGC API Features: the OpenAPI document', () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers['Content-Type'], 'application/vnd.oai.openapi+json;version=3.0');
     checkWellFormed(r.json);
-    assert.deepEqual(r.json.servers, [{ url: 'http://localhost:8080/ogcapi', description: 'OGC API - Features (Parts 1, 2 and 3) of the project\'s vector layers' }]);
+    assert.deepEqual(r.json.servers, [{ url: 'http://localhost:8080/ogcapi', description: 'OGC API - Features (Parts 1, 2, 3 and 4) of the project\'s vector layers' }]);
     assert.equal(r.json.info.title, 'OGC API test project: OGC API Features');
   });
 
@@ -96,6 +96,7 @@ describe('OGC API Features: the OpenAPI document', () => {
     const api = s.iface.serviceRegistry().apis().find((a) => a.name() === FEATURES_NAME) as OgcApi;
     assert.ok(api, 'the Features API is registered as a core API');
     const expected = new Set(api.handlers().filter((h) => h.documented()).map((h) => h.openApiPath()));
+    for (const id of ['countries', 'cities', 'events', 'secret']) expected.add(`/collections/${id}/items`);
     assert.deepEqual(new Set(Object.keys(doc['paths'])), expected);
     assert.equal(doc['paths']['/assets/{file}'], undefined, 'static files are no operation of the API');
     assert.ok(doc['paths']['/map']?.get, 'the map preview is a page of the API');
@@ -146,18 +147,18 @@ describe('OGC API Features: the OpenAPI document', () => {
     assert.equal((await get(s, '/ogcapi/api')).json.components.parameters, undefined, 'no MAP parameter without MAP');
   });
 
-  test('a handler registered later (a POST on the items path) appears with its own operation', async () => {
+  test('a handler registered later (a POST on a path of its own) appears with its own operation', async () => {
     const extended = apiServer();
     const api = extended.iface.serviceRegistry().apis().find((a) => a.name() === FEATURES_NAME) as OgcApi;
     api.registerHandler(new (class extends OgcApiHandler {
       path() {
-        return /^\/collections\/(?<collectionId>[^/]+)\/items$/;
+        return /^\/collections\/(?<collectionId>[^/]+)\/stats$/;
       }
       operationId() {
-        return 'createItem';
+        return 'collectionStats';
       }
       summary() {
-        return 'Adds a feature';
+        return 'Recomputes statistics';
       }
       override methods() {
         return ['POST'];
@@ -167,12 +168,27 @@ describe('OGC API Features: the OpenAPI document', () => {
       }
     })());
     const doc = (await get(extended, '/ogcapi/api')).json as Doc;
-    const item = doc['paths']['/collections/{collectionId}/items'];
-    assert.deepEqual(Object.keys(item), ['get', 'post']);
-    assert.equal(item.post.operationId, 'createItem');
+    const item = doc['paths']['/collections/{collectionId}/stats'];
+    assert.deepEqual(Object.keys(item), ['post']);
+    assert.equal(item.post.operationId, 'collectionStats');
     assert.equal(item.post.responses['404'].$ref, '#/components/responses/NotFound');
     checkWellFormed(doc);
-    assert.equal((await get(extended, '/ogcapi/collections/cities/items', {}, 'POST')).status, 201);
+    assert.equal((await get(extended, '/ogcapi/collections/cities/stats', {}, 'POST')).status, 201);
+  });
+
+  test('each collection\'s items path lists its queryables as name=value parameters (Part 1 fc-filters)', async () => {
+    const doc = (await get(s, '/ogcapi/api')).json as Doc;
+    const op = doc['paths']['/collections/cities/items'].get;
+    const names = (op.parameters as any[]).map((p) => p.name ?? p.$ref);
+    assert.ok(!names.includes('collectionId'), 'no collectionId on a collection\'s own path');
+    for (const n of ['limit', 'bbox', 'filter', 'name', 'country', 'population', 'role']) assert.ok(names.includes(n), n);
+    const population = (op.parameters as any[]).find((p) => p.name === 'population');
+    assert.deepEqual([population.in, population.required, population.schema.type], ['query', false, 'integer']);
+    assert.equal(op.operationId, 'getFeatures.cities');
+    assert.equal(doc['paths']['/collections/cities_map/items'], undefined, 'only collections (cities_map is not published for OAPIF)');
+    const r = await get(s, '/ogcapi/collections/cities/items?country=DEU&limit=100');
+    assert.ok(r.json.features.length > 0);
+    assert.ok(r.json.features.every((f: any) => f.properties.country === 'DEU'), 'the listed parameter filters');
   });
 
   test('f=html renders the operations and their parameters', async () => {
