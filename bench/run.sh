@@ -170,8 +170,8 @@ spawn() { # name, then the command with an absolute path (spawn-fcgi does not se
 }
 NODE=$(command -v node)
 # shellcheck disable=SC2086 # OWS_ENV and NODE_OPTS are lists of words
-# bin/ows-fcgi run as the shell script it also is: node with the worker's heap flags, as deployed (OWS_NODE_FLAGS
-# in --ows-env replaces them); --node-options go in NODE_OPTIONS.
+# bin/ows-fcgi run as the shell script it also is, as deployed (node flags: OWS_NODE_FLAGS in --ows-env, one
+# word, or --node-options, which go in NODE_OPTIONS).
 has ows && spawn ows /usr/bin/env OWS_PROJECT_FILE="$OWS_PROJECT" OWS_LOG_LEVEL=warn OWS_SHUTDOWN_TIMEOUT=2000 \
   OWS_NODE="$NODE" NODE_OPTIONS="$NODE_OPTS" $OWS_ENV /bin/sh "$ROOT/bin/ows-fcgi"
 has qgis && spawn qgis /usr/bin/env QT_QPA_PLATFORM=offscreen QGIS_SERVER_LOG_LEVEL=2 QGIS_SERVER_LOG_STDERR=1 \

@@ -9,6 +9,7 @@
 #   OWS_USER    user and group the workers run as, when started as root [ows]
 #   WEB_GROUP   group that may connect to the socket: nginx's [www-data]
 #   NODE        the node binary [/usr/bin/node]
+#   OWS_NODE_FLAGS  node flags of the workers, e.g. heap limits (see the README) []
 #   OWS_LOG     the workers' log, JSON lines (spawn-fcgi sends a forked child's stderr to
 #               /dev/null, so it is redirected here) [/var/log/ows-server/ows-fcgi.log]
 #   OWS_*       the server settings (OWS_PLUGINPATH, OWS_PROJECTS_DIR, ...): see `ows-fcgi --help`
@@ -38,5 +39,5 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # sh runs as the worker's user and reopens stderr on the log before it runs bin/ows-fcgi as the shell script it
-# also is, which becomes NODE with the worker's heap flags (OWS_NODE_FLAGS replaces them).
+# also is, which becomes NODE with the node flags of OWS_NODE_FLAGS (none unless set).
 exec spawn-fcgi "$@" -- /bin/sh -c 'export OWS_NODE="$0"; exec /bin/sh "$1" 2>>"$2"' "$NODE" "$OWS_HOME/bin/ows-fcgi" "$OWS_LOG"

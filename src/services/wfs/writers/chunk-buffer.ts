@@ -1,11 +1,4 @@
-/**
- * A byte buffer that hands ~chunk-sized pieces to a sink and awaits its flush (backpressure).
- *
- * Each piece of text is encoded to UTF-8 as it is added, into a Buffer outside the JS heap, so the strings a
- * writer makes per feature die at once: kept as one string until the flush, the chunk was a tree of some 10,000
- * short strings that lived long enough to be promoted to the old generation, where only a full collection frees
- * them (a worker streaming a million features grew its heap by tens of MB for nothing).
- */
+/** A string buffer that hands ~chunk-sized pieces to a sink and awaits its flush (backpressure). */
 import type { Feature } from '../../../data/types.js';
 import type { ChunkSink, FeatureSource } from './types.js';
 
@@ -14,74 +7,47 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 /** Accumulates output and flushes to the sink once the buffer passes the threshold. */
 export class ChunkBuffer {
+  #buf = '';
+  #chars = 0;
   readonly #sink: ChunkSink;
   readonly #threshold: number;
-  /** Filled buffers waiting for the flush (a text too big for the current one closes it). */
-  #full: Buffer[] = [];
-  #fullBytes = 0;
-  #buf: Buffer;
-  #len = 0;
-  #chars = 0;
 
   constructor(sink: ChunkSink, threshold = DEFAULT_CHUNK_SIZE) {
     this.#sink = sink;
-    this.#threshold = Math.max(1, threshold);
-    this.#buf = Buffer.allocUnsafe(this.#capacity());
+    this.#threshold = threshold;
   }
 
-  /** A buffer's size: the threshold plus room for one more feature, so a chunk is rarely split. */
-  #capacity(): number {
-    return this.#threshold + Math.max(4096, this.#threshold >> 2);
-  }
-
-  /** Appends text (never flushes by itself: check `full` between features). */
+  /** Appends text (never flushes by itself: call `maybeFlush` between features). */
   add(text: string): void {
-    this.#chars += text.length;
-    // At most 3 bytes per UTF-16 unit; a text that may not fit closes the buffer (a long one is encoded alone).
-    if (text.length * 3 > this.#buf.length - this.#len) {
-      this.#close();
-      if (text.length * 3 > this.#buf.length) {
-        const bytes = Buffer.from(text, 'utf8');
-        this.#full.push(bytes);
-        this.#fullBytes += bytes.length;
-        return;
-      }
-    }
-    this.#len += this.#buf.write(text, this.#len);
+    this.#buf += text;
   }
 
-  /** Moves the current buffer's bytes to the flush list and starts a new buffer. */
-  #close(): void {
-    if (this.#len === 0) return;
-    this.#full.push(this.#buf.subarray(0, this.#len));
-    this.#fullBytes += this.#len;
-    this.#buf = Buffer.allocUnsafe(this.#capacity());
-    this.#len = 0;
-  }
-
-  /** Bytes buffered and not handed to the sink yet. */
+  /** Characters buffered and not handed to the sink yet. */
   get pending(): number {
-    return this.#fullBytes + this.#len;
+    return this.#buf.length;
   }
 
-  /** Characters added so far (handed to the sink or not). */
+  /** Characters handed to the sink so far. */
   get chars(): number {
     return this.#chars;
   }
 
   /** True when the buffer is past the threshold. */
   get full(): boolean {
-    return this.#fullBytes + this.#len >= this.#threshold;
+    return this.#buf.length >= this.#threshold;
+  }
+
+  /** Flushes if past the threshold. */
+  async maybeFlush(): Promise<void> {
+    if (this.#buf.length >= this.#threshold) await this.flush();
   }
 
   /** Hands everything buffered to the sink and awaits its flush. */
   async flush(): Promise<void> {
-    this.#close();
-    const parts = this.#full;
-    if (parts.length > 0) {
-      this.#full = [];
-      this.#fullBytes = 0;
-      this.#sink.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    if (this.#buf.length > 0) {
+      this.#sink.write(this.#buf);
+      this.#chars += this.#buf.length;
+      this.#buf = '';
     }
     await this.#sink.flush();
   }

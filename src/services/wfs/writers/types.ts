@@ -2,7 +2,7 @@
 import type { Feature } from '../../../data/types.js';
 import type { FieldDef } from '../../../project/model.js';
 
-/** Where a writer sends its output: our ServerResponse (write buffers, flush sends with backpressure). Writers hand it UTF-8 bytes. */
+/** Where a writer sends its output: our ServerResponse (write buffers, flush sends with backpressure); text or UTF-8 bytes. */
 export interface ChunkSink {
   write(chunk: string | Uint8Array): void;
   flush(): Promise<void>;

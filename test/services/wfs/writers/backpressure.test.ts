@@ -78,7 +78,7 @@ test('a flush that fails (client gone) rejects the write and closes the source',
   assert.ok(pulled < 1000, `pulled ${pulled}`);
 });
 
-test('ChunkBuffer: bytes are UTF-8 of the texts in order, chunks near the threshold, long and multi-byte texts whole', async () => {
+test('ChunkBuffer: the texts in order, chunks from the threshold on, long and multi-byte texts whole', async () => {
   const { ChunkBuffer } = await import('../../../../src/services/wfs/writers/chunk-buffer.js');
   const sink = new MemorySink();
   const out = new ChunkBuffer(sink, 100);
