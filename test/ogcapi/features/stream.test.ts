@@ -7,67 +7,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import gdal from 'gdal-async';
-import type { Feature, VectorQuery } from '../../../src/data/index.js';
 import { BufferRequest } from '../../../src/server/request.js';
-import { BufferResponse } from '../../../src/server/response.js';
+import { HangUp, makePoints, spyOnReads } from '../../support/streaming.js';
 import { apiServer, get } from './support.js';
 
 const N = 30_000;
-
-/** Writes `n` points (name, value) into a GeoPackage, through a CSV and ogr2ogr. */
-async function makePoints(dir: string, n: number): Promise<void> {
-  const csv = path.join(dir, 'points.csv');
-  let text = 'name,value,WKT\n';
-  for (let i = 0; i < n; i++) text += `p${i},${i},"POINT (${-180 + (i % 3600) / 10} ${-80 + Math.floor(i / 3600) * 0.01})"\n`;
-  writeFileSync(csv, text);
-  const src = await gdal.openAsync(csv);
-  (await gdal.vectorTranslateAsync(path.join(dir, 'points.gpkg'), src, ['-f', 'GPKG', '-nln', 'points', '-a_srs', 'EPSG:4326', '-nlt', 'POINT',
-    '-sql', 'SELECT name, CAST(value AS integer) AS value FROM points'])).close();
-  src.close();
-  rmSync(csv);
-}
-
-/** Counts the features the data layer hands out, and how many reads were closed. */
-function spyOnReads(server: ReturnType<typeof apiServer>['server']): { pulled: number; closed: number } {
-  const spy = { pulled: 0, closed: 0 };
-  const forRequest = server.data.forRequest.bind(server.data);
-  async function* counted(source: AsyncIterable<Feature[]>): AsyncGenerator<Feature[]> {
-    try {
-      for await (const batch of source) {
-        spy.pulled += batch.length;
-        yield batch;
-      }
-    } finally {
-      spy.closed++;
-    }
-  }
-  server.data.forRequest = (ac) => {
-    const access = forRequest(ac);
-    const read = access.readFeatureBatches.bind(access);
-    access.readFeatureBatches = (layer, query?: VectorQuery, options?) => counted(read(layer, query, options));
-    return access;
-  };
-  return spy;
-}
-
-/** A response whose client hangs up after `chunks` chunks. */
-class HangUp extends BufferResponse {
-  constructor(private readonly chunks: number) {
-    super();
-  }
-  protected override async sendChunk(chunk: Buffer): Promise<void> {
-    await super.sendChunk(chunk);
-    if (this.chunkCount() >= this.chunks) this.abort();
-  }
-}
 
 describe(`OGC API Features: streaming items (${N} points)`, () => {
   let dir = '';
   let s: ReturnType<typeof apiServer>;
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ogcapi-stream-'));
-    await makePoints(dir, N);
+    await makePoints(path.join(dir, 'points.gpkg'), N, 0.01);
     const file = path.join(dir, 'project.yaml');
     writeFileSync(file, ['service:', '  title: big', 'layers:', '  - name: points', '    source: points.gpkg', ''].join('\n'));
     s = apiServer([], { projectFile: file, projectsDir: dir, dataSnapshot: false }, { maxFeatures: 50_000 });

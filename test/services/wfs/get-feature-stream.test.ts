@@ -5,75 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import gdal from 'gdal-async';
-import type { Feature, VectorQuery } from '../../../src/data/index.js';
 import { BufferRequest } from '../../../src/server/request.js';
 import { BufferResponse, ServerResponse } from '../../../src/server/response.js';
 import { testServer } from '../../support/server.js';
+import { HangUp, makePoints, spyOnReads } from '../../support/streaming.js';
 import { wfs } from './support.js';
-
-/** Writes `n` points (name, value) into a GeoPackage, through a CSV and ogr2ogr (one transaction per 100,000). */
-async function makePoints(file: string, n: number): Promise<void> {
-  const csv = file.replace(/\.gpkg$/, '.csv');
-  // The CSV driver reads a column named WKT as the geometry. Written in blocks: the test's memory stays small.
-  const fd = openSync(csv, 'w');
-  writeSync(fd, 'name,value,WKT\n');
-  for (let start = 0; start < n; start += 10_000) {
-    let block = '';
-    for (let i = start; i < Math.min(n, start + 10_000); i++) block += `p${i},${i},"POINT (${-180 + (i % 3600) / 10} ${-80 + Math.floor(i / 3600) * 0.0005})"\n`;
-    writeSync(fd, block);
-  }
-  closeSync(fd);
-  const src = await gdal.openAsync(csv);
-  (await gdal.vectorTranslateAsync(file, src, ['-f', 'GPKG', '-nln', 'points', '-a_srs', 'EPSG:4326', '-nlt', 'POINT', '-gt', '100000',
-    '-sql', 'SELECT name, CAST(value AS integer) AS value FROM points'])).close();
-  src.close();
-  rmSync(csv);
-}
 
 function project(dir: string): string {
   const file = path.join(dir, 'project.yaml');
   writeFileSync(file, ['service:', '  title: big', 'layers:', '  - name: points', '    source: points.gpkg', '    fields: [name, value]', ''].join('\n'));
   return file;
-}
-
-/** Counts the features the data layer hands out (one by one or in batches), and whether each read was closed. */
-function spyOnReads(server: ReturnType<typeof testServer>['server']): { pulled: number; closed: number } {
-  const spy = { pulled: 0, closed: 0 };
-  const forRequest = server.data.forRequest.bind(server.data);
-  async function* counted<T extends Feature | Feature[]>(source: AsyncIterable<T>): AsyncGenerator<T> {
-    try {
-      for await (const item of source) {
-        spy.pulled += Array.isArray(item) ? item.length : 1;
-        yield item;
-      }
-    } finally {
-      spy.closed++;
-    }
-  }
-  server.data.forRequest = (ac) => {
-    const access = forRequest(ac);
-    const read = access.readFeatures.bind(access);
-    const readBatches = access.readFeatureBatches.bind(access);
-    access.readFeatures = (layer, query?: VectorQuery, options?) => counted(read(layer, query, options));
-    access.readFeatureBatches = (layer, query?: VectorQuery, options?) => counted(readBatches(layer, query, options));
-    return access;
-  };
-  return spy;
-}
-
-/** A response whose client hangs up after `chunks` chunks. */
-class HangUp extends BufferResponse {
-  constructor(private readonly chunks: number) {
-    super();
-  }
-  protected override async sendChunk(chunk: Buffer): Promise<void> {
-    await super.sendChunk(chunk);
-    if (this.chunkCount() >= this.chunks) this.abort();
-  }
 }
 
 describe('GetFeature streaming (200,000 points)', () => {
@@ -82,7 +26,7 @@ describe('GetFeature streaming (200,000 points)', () => {
   let s: ReturnType<typeof testServer>;
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wfs-stream-'));
-    await makePoints(path.join(dir, 'points.gpkg'), N);
+    await makePoints(path.join(dir, 'points.gpkg'), N, 0.0005);
     s = testServer({ projectFile: project(dir), projectsDir: dir, dataSnapshot: false }, { coreServices: true });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,7 +76,7 @@ describe('GetFeature of 1,000,000 points (OWS_WFS_1M=1)', { skip: process.env['O
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wfs-1m-'));
     const t = performance.now();
-    await makePoints(path.join(dir, 'points.gpkg'), N);
+    await makePoints(path.join(dir, 'points.gpkg'), N, 0.0005);
     console.log(`# generated ${N} points in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
