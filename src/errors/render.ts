@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { OgcError } from './ogc-error.js';
+import { escapeHtml } from '../ogcapi/html.js';
 
 /** Characters XML 1.0 forbids; client input may carry them into messages. */
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -54,12 +55,11 @@ export function renderException(err: OgcError, format: ExceptionFormat, serviceV
       };
     case 'html': {
       // OGC API errors for a browser (f=html, or an Accept that prefers HTML): the same facts as the JSON.
-      const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-      const title = `${err.status} ${esc(err.code)}`;
+      const title = `${err.status} ${escapeHtml(err.code)}`;
       return {
         contentType: 'text/html; charset=utf-8',
         body: `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1>\n`
-          + `<p>${esc(err.message)}</p>\n${err.locator ? `<p>Parameter: <code>${esc(err.locator)}</code></p>\n` : ''}</body></html>\n`,
+          + `<p>${escapeHtml(err.message)}</p>\n${err.locator ? `<p>Parameter: <code>${escapeHtml(err.locator)}</code></p>\n` : ''}</body></html>\n`,
       };
     }
     case 'wms-1.1.1': {
