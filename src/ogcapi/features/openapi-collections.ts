@@ -25,11 +25,13 @@ interface Operation {
 export function addCollectionItemsPaths(paths: Record<string, Record<string, unknown>>, collections: readonly VectorLayerDef[], access: LayerAccess): void {
   const generic = paths[ITEMS]?.['get'] as Operation | undefined;
   if (!generic) return;
+  const shared = (generic.parameters ?? []).filter((p) => p['name'] !== 'collectionId');
+  const sharedNames = new Set(shared.map((p) => p['name']));
   for (const layer of collections) {
     // The temporal field is filtered with datetime (listing it too makes GDAL 3.6 filter it on the client).
-    const taken = new Set([...(generic.parameters ?? []).map((p) => p['name']), temporalFieldName(layer)].filter((n) => typeof n === 'string'));
+    const temporal = temporalFieldName(layer);
     const queryables = queryableFields(access, layer)
-      .filter((f) => !taken.has(f.name))
+      .filter((f) => !sharedNames.has(f.name) && f.name !== temporal)
       .map((f) => ({
         name: f.name, in: 'query', required: false, style: 'form', explode: false,
         description: `Features whose ${f.name} equals the value`, schema: fieldSchema(f),
@@ -41,7 +43,7 @@ export function addCollectionItemsPaths(paths: Record<string, Record<string, unk
         ...generic,
         operationId: `${generic.operationId ?? 'getFeatures'}.${layer.name}`,
         summary: `The features of ${layer.title || layer.name}`,
-        parameters: [...(generic.parameters ?? []).filter((p) => p['name'] !== 'collectionId'), ...queryables],
+        parameters: [...shared, ...queryables],
       },
     };
   }

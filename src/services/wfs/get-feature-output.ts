@@ -83,7 +83,10 @@ export async function writeAnswer(ctx: WfsContext, req: GetFeatureRequest, write
   const counted = req.resultType === 'hits' || writer.gml === '3.2';
   const parts = counted ? await countedParts(ctx, req, tqs, root, json) : lazyParts(ctx, req, tqs, root, json);
   const first = parts.findIndex((p) => p.meta.numberReturned !== 0);
-  if (first >= 0) parts[first] = { ...parts[first]!, features: await primed(() => parts[first]!.features as AsyncIterable<Feature[]>, (err) => relocate(err, tqs[first]!)) };
+  if (first >= 0) {
+    const part = parts[first]!;
+    parts[first] = { ...part, features: await primed(() => part.features as AsyncIterable<Feature[]>, (err) => relocate(err, tqs[first]!)) };
+  }
   ctx.response.setHeader('Content-Type', writer.mimeType);
   await writer.writeParts(ctx.response, root, parts);
 }
