@@ -25,7 +25,7 @@
 #                          servers stall queued connections when nginx keeps connections open)
 #     --split LIST         servers whose workers get one socket each, balanced by nginx (least_conn)
 #                          (default: ows); the others' workers share one socket
-#     --node-options OPTS  extra node options for the ows-server workers (NODE_OPTIONS), e.g. profiling:
+#     --node-options OPTS  extra node options for the ows-server workers (OWS_NODE_FLAGS), e.g. profiling:
 #                          "--cpu-prof --cpu-prof-dir=/tmp/prof" (then: node bench/profile.mjs /tmp/prof)
 #     --out DIR            results directory            (default: bench/results/<date-time>)
 #     --serve [S]          start the servers, print their URLs, and wait S seconds (default 600) or
@@ -171,9 +171,9 @@ spawn() { # name, then the command with an absolute path (spawn-fcgi does not se
 NODE=$(command -v node)
 # shellcheck disable=SC2086 # OWS_ENV and NODE_OPTS are lists of words
 # bin/ows-fcgi run as the shell script it also is, as deployed (node flags: OWS_NODE_FLAGS in --ows-env, one
-# word, or --node-options, which go in NODE_OPTIONS).
+# word, or --node-options, which become OWS_NODE_FLAGS: NODE_OPTIONS refuses --cpu-prof).
 has ows && spawn ows /usr/bin/env OWS_PROJECT_FILE="$OWS_PROJECT" OWS_LOG_LEVEL=warn OWS_SHUTDOWN_TIMEOUT=2000 \
-  OWS_NODE="$NODE" NODE_OPTIONS="$NODE_OPTS" $OWS_ENV /bin/sh "$ROOT/bin/ows-fcgi"
+  OWS_NODE="$NODE" OWS_NODE_FLAGS="$NODE_OPTS" $OWS_ENV /bin/sh "$ROOT/bin/ows-fcgi"
 has qgis && spawn qgis /usr/bin/env QT_QPA_PLATFORM=offscreen QGIS_SERVER_LOG_LEVEL=2 QGIS_SERVER_LOG_STDERR=1 \
   QGIS_PROJECT_FILE="$QGIS_PROJECT" HOME="$TMP" XDG_RUNTIME_DIR="$TMP" TMPDIR="$TMP" "$QGIS_BIN"
 if has mapserver; then
