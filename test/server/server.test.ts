@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, symlink, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, symlink, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
@@ -349,6 +349,7 @@ describe('projects', () => {
     const logged = records.find((rec) => rec['msg'] === 'project cannot be loaded');
     assert.ok(logged && String(logged['project']).endsWith('broken.yaml'));
     assert.equal((await call(server, '/?SERVICE=P&MAP=broken.yaml')).status, 500, 'and the worker keeps answering');
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('OWS_PROJECT_FILE is the project when MAP is absent', async () => {
