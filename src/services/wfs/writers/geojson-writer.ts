@@ -1,32 +1,63 @@
 /** Streaming GeoJSON FeatureCollection (RFC 7946; OGC API items members) writer. */
 import type { Feature, Geometry } from '../../../data/types.js';
-import { geometryText } from './geometry-cache.js';
-import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
-import { geoJsonGeometry } from './geojson-geometry.js';
+import { writeGeometry } from './geometry-cache.js';
+import { ChunkBuffer, DEFAULT_CHUNK_SIZE, utf8, writeFeatures } from './chunk-buffer.js';
+import { GeoJsonGeometryWriter } from './geojson-geometry.js';
 import type { AnswerMeta, ChunkSink, CollectionMeta, CollectionPart, FeatureSource, WriteResult } from './types.js';
-import { coordinateFormatter, jsonValue } from './values.js';
+import { jsonValue } from './values.js';
 
 const LEGACY_CRS_FREE = /^(EPSG:4326|urn:ogc:def:crs:(EPSG::4326|OGC:1\.3:CRS84)|http:\/\/www\.opengis\.net\/def\/crs\/OGC\/1\.3\/CRS84)$/i;
 
-/** Makes the per-feature serialiser for a field list (property keys pre-escaped once). */
-export function geoJsonFeatureSerializer(meta: CollectionMeta): (f: Feature) => string {
-  const keys = meta.fields.map((f) => ({ name: f.name, type: f.type, key: JSON.stringify(f.name) + ':' }));
+const FEATURE_ID = utf8('{"type":"Feature","id":');
+const GEOMETRY = utf8(',"geometry":');
+const PROPERTIES = utf8(',"properties":{');
+const NULL = utf8('null');
+const QUOTE = 34, CLOSE_BRACE = 125;
+
+/** An attribute value as JSON (strings and numbers written straight in; the rest as jsonValue gives it). */
+function writeJsonValue(out: ChunkBuffer, v: unknown, type: string): void {
+  if (typeof v === 'string') out.jsonString(v);
+  else if (typeof v === 'number') out.real(v);
+  else if (v === undefined || v === null) out.bytes(NULL);
+  else out.add(jsonValue(v, type));
+}
+
+/** Makes the writer of one feature for a field list (property keys encoded once). */
+export function geoJsonFeatureWriter(meta: CollectionMeta): (out: ChunkBuffer, f: Feature) => void {
+  const keys = meta.fields.map((f, i) => ({ name: f.name, type: f.type, key: utf8((i ? ',' : '') + JSON.stringify(f.name) + ':') }));
   const prefix = meta.qualifyIds ? meta.typeName + '.' : null;
-  const num = coordinateFormatter(meta.decimals);
+  // A numeric id after the prefix: the prefix's JSON text without its closing quote, the number, the quote.
+  const prefixOpen = prefix !== null ? utf8(JSON.stringify(prefix).slice(0, -1)) : null;
+  const geometry = new GeoJsonGeometryWriter(meta.decimals);
   const form = `geojson|${meta.decimals ?? ''}`;
-  const text = (g: Geometry) => geoJsonGeometry(g, num);
-  return (f) => {
-    const id = prefix !== null ? JSON.stringify(prefix + String(f.id)) : typeof f.id === 'number' ? jsonValue(f.id, 'integer') : JSON.stringify(String(f.id));
-    let s = '{"type":"Feature","id":' + id
-      + ',"geometry":' + (f.geometry ? geometryText(f.geometry, form, text) : 'null') + ',"properties":{';
+  const writeGeom = (out: ChunkBuffer, g: Geometry) => geometry.write(out, g);
+  return (out, f) => {
+    out.bytes(FEATURE_ID);
+    const id = f.id;
+    if (typeof id === 'number' && (prefixOpen === null || Number.isFinite(id))) {
+      if (prefixOpen) out.bytes(prefixOpen);
+      out.real(id);
+      if (prefixOpen) out.byte(QUOTE);
+    } else out.jsonString(prefix !== null ? prefix + String(id) : String(id));
+    out.bytes(GEOMETRY);
+    if (f.geometry) writeGeometry(out, f.geometry, form, writeGeom);
+    else out.bytes(NULL);
+    out.bytes(PROPERTIES);
     const a = f.attributes;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const v = a[k.name];
-      s += (i ? ',' : '') + k.key + (v === undefined ? 'null' : jsonValue(v, k.type));
+      out.bytes(k.key);
+      writeJsonValue(out, a[k.name], k.type);
     }
-    return s + '}}';
+    out.byte(CLOSE_BRACE);
+    out.byte(CLOSE_BRACE);
   };
+}
+
+/** One feature as GeoJSON text (OGC API item, WFS 2.0 GetFeatureById). */
+export function geoJsonFeatureSerializer(meta: CollectionMeta): (f: Feature) => string {
+  const write = geoJsonFeatureWriter(meta);
+  return (f) => ChunkBuffer.render((out) => write(out, f));
 }
 
 /** Writes a GeoJSON FeatureCollection; counts, timestamp and links follow the features (known at the end). */
@@ -46,13 +77,16 @@ export async function writeGeoJsonParts(sink: ChunkSink, root: AnswerMeta, parts
   let count = 0;
   for (const { meta, features } of parts) {
     if (root.signal?.aborted) break;
-    const ser = geoJsonFeatureSerializer(meta);
+    const write = geoJsonFeatureWriter(meta);
     const before = count;
-    count += await writeFeatures(out, features, root.signal, (f, i) => (before + i > 0 ? ',' : '') + ser(f));
+    count += await writeFeatures(out, features, root.signal, (o, f, i) => {
+      if (before + i > 0) o.byte(44);
+      write(o, f);
+    });
   }
   out.add(await geoJsonTail(root, count));
   await out.flush();
-  return { numberReturned: count, chars: out.chars };
+  return { numberReturned: count, bytes: out.handed };
 }
 
 /** The members after the features: numberMatched, numberReturned, timeStamp, links. */

@@ -1,11 +1,11 @@
 /** Streaming WFS GetFeature writers: GML 2 (WFS 1.0), GML 3.1.1 (WFS 1.1), GML 3.2 (WFS 2.0). */
 import type { Feature } from '../../../data/types.js';
-import { ChunkBuffer, DEFAULT_CHUNK_SIZE, writeFeatures } from './chunk-buffer.js';
+import { ChunkBuffer, DEFAULT_CHUNK_SIZE, utf8, writeFeatures } from './chunk-buffer.js';
 import { escapeXmlAttr, escapeXmlText, gmlId, xmlName } from './escape.js';
-import { geometryText } from './geometry-cache.js';
+import { writeGeometry } from './geometry-cache.js';
 import { GmlGeometryWriter, type GmlVersion } from './gml-geometry.js';
 import type { AnswerMeta, ChunkSink, CollectionMeta, CollectionPart, FeatureSource, WriteResult } from './types.js';
-import { xmlValue } from './values.js';
+import { xmlNonFinite, xmlValue } from './values.js';
 
 /** Namespaces and schema locations per GML flavour. */
 const FLAVOURS = {
@@ -57,32 +57,64 @@ export function gmlHeader(version: GmlVersion, meta: AnswerMeta, geom: GmlGeomet
   return s;
 }
 
+/** An attribute value as XML text (strings and numbers written straight in; the rest as xmlValue gives it). */
+function writeXmlValue(out: ChunkBuffer, v: unknown, type: string): void {
+  if (typeof v === 'string') out.xmlText(v, escapeXmlText);
+  else if (typeof v === 'number') out.real(v, xmlNonFinite);
+  else out.add(escapeXmlText(xmlValue(v, type)));
+}
+
 /**
- * Makes the per-feature serialiser for one request: the member element around the feature, or none and
+ * Makes the writer of one feature for one request: the member element around the feature, or none and
  * `rootAttrs` (namespace declarations) on the feature element for a feature standing alone (GetFeatureById).
  */
-export function gmlFeatureSerializer(version: GmlVersion, meta: CollectionMeta, geom: GmlGeometryWriter, alone?: { rootAttrs: string }): (f: Feature) => string {
+export function gmlFeatureWriter(version: GmlVersion, meta: CollectionMeta, geom: GmlGeometryWriter, alone?: { rootAttrs: string }): (out: ChunkBuffer, f: Feature) => void {
   const p = xmlName(meta.prefix);
   const typeName = xmlName(meta.typeName);
   const tag = `${p}:${typeName}`;
   const [open, close] = alone ? ['', ''] : [`<${FLAVOURS[version].member}>`, `</${FLAVOURS[version].member}>\n`];
   const geomTag = `${p}:${xmlName(meta.geometryName ?? 'geometry')}`;
-  const fields = meta.fields.map((f) => ({ name: f.name, type: f.type, open: `<${p}:${xmlName(f.name)}>`, close: `</${p}:${xmlName(f.name)}>` }));
+  const fields = meta.fields.map((f) => ({ name: f.name, type: f.type, open: utf8(`<${p}:${xmlName(f.name)}>`), close: utf8(`</${p}:${xmlName(f.name)}>`) }));
   const idAttr = (alone?.rootAttrs ?? '') + (version === '2' ? ' fid="' : ' gml:id="');
+  // A non-negative integer id makes a valid gml:id after the type name (an NCName): written as it is.
+  const start = utf8(`${open}<${tag}${idAttr}${typeName}.`), startText = utf8(`${open}<${tag}${idAttr}`);
+  const [geomOpen, geomClose] = [utf8(`"><${geomTag}>`), utf8(`</${geomTag}>`)];
+  const end = utf8(`</${tag}>${close}`);
+  const v32 = version === '3.2';
   // The geometry text holds gml:ids made of the type name and the feature id: both are in the form's key or fixed per store.
   const form = `gml${version}|${typeName}|${meta.srsName ?? ''}|${meta.swapAxes === true}|${meta.decimals ?? ''}`;
-  return (f) => {
-    const id = gmlId(typeName, f.id);
-    let s = `${open}<${tag}${idAttr}${id}">`;
-    if (f.geometry) s += `<${geomTag}>${geometryText(f.geometry, form, (g) => geom.write(g, id + '.geom'))}</${geomTag}>`;
+  return (out, f) => {
+    const fid = f.id;
+    const plain = typeof fid === 'number' && Number.isInteger(fid) && fid >= 0 && fid < 1073741824;
+    let id: string | null = null;
+    if (plain) {
+      out.bytes(start);
+      out.uint(fid);
+    } else {
+      id = gmlId(typeName, fid);
+      out.bytes(startText);
+      out.add(id);
+    }
+    if (f.geometry) {
+      out.bytes(geomOpen);
+      // The geometry's gml:id (3.2 only) is the feature's with '.geom'.
+      const gid = v32 ? (id ?? `${typeName}.${fid}`) + '.geom' : '';
+      writeGeometry(out, f.geometry, form, (o, g) => geom.writeTo(o, g, gid));
+      out.bytes(geomClose);
+    } else {
+      out.byte(34);
+      out.byte(62);
+    }
     const a = f.attributes;
     for (let i = 0; i < fields.length; i++) {
       const fd = fields[i]!;
       const v = a[fd.name];
       if (v === null || v === undefined) continue;
-      s += fd.open + escapeXmlText(xmlValue(v, fd.type)) + fd.close;
+      out.bytes(fd.open);
+      writeXmlValue(out, v, fd.type);
+      out.bytes(fd.close);
     }
-    return s + `</${tag}>${close}`;
+    out.bytes(end);
   };
 }
 
@@ -93,7 +125,8 @@ export function gmlLoneFeature(version: GmlVersion, meta: CollectionMeta, f: Fea
   const rootAttrs = ` xmlns:${xmlName(meta.prefix)}="${escapeXmlAttr(meta.namespaceUri)}" xmlns:gml="${fl.gml}"`
     + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"${loc}`;
   const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes, decimals: meta.decimals });
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + gmlFeatureSerializer(version, meta, geom, { rootAttrs })(f) + '\n';
+  const write = gmlFeatureWriter(version, meta, geom, { rootAttrs });
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + ChunkBuffer.render((out) => write(out, f)) + '\n';
 }
 
 /** Streams a wfs:FeatureCollection of one feature type in the given GML flavour. */
@@ -121,12 +154,12 @@ export async function writeGmlParts(version: GmlVersion, sink: ChunkSink, root: 
     if (root.signal?.aborted) break;
     const geom = new GmlGeometryWriter({ version, srsName: meta.srsName, swapAxes: meta.swapAxes, decimals: meta.decimals });
     if (nested) out.add(innerCollectionStart(meta, stamp(timeStamp)));
-    count += await writeFeatures(out, features, root.signal, gmlFeatureSerializer(version, meta, geom));
+    count += await writeFeatures(out, features, root.signal, gmlFeatureWriter(version, meta, geom));
     if (nested) out.add('</wfs:FeatureCollection>\n</wfs:member>\n');
   }
   out.add('</wfs:FeatureCollection>\n');
   await out.flush();
-  return { numberReturned: count, chars: out.chars };
+  return { numberReturned: count, bytes: out.handed };
 }
 
 /** WFS 1.0.0 GetFeature as GML 2. */

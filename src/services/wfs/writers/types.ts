@@ -46,7 +46,7 @@ export interface AnswerMeta {
   links?: readonly FeatureLink[];
   /** xsi:schemaLocation pairs for the feature type namespace (e.g. a DescribeFeatureType URL). */
   schemaLocation?: string;
-  /** Flush threshold in characters (default 64 KiB). */
+  /** Flush threshold in bytes (default 64 KiB). */
   chunkSize?: number;
   /** Stops writing (client gone): checked between features. */
   signal?: AbortSignal;
@@ -76,6 +76,6 @@ export interface CollectionPart {
 /** What a writer reports when done. */
 export interface WriteResult {
   numberReturned: number;
-  /** Characters written in total. */
-  chars: number;
+  /** Bytes written in total. */
+  bytes: number;
 }

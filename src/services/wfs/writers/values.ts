@@ -1,4 +1,5 @@
 /** Attribute values as XML text and as JSON. */
+import { ChunkBuffer } from './chunk-buffer.js';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -9,40 +10,17 @@ export function isoDate(d: Date): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-
 /** Most decimals a coordinate is written with (the data layer reads geographic coordinates to 9). */
 export const MAX_DECIMALS = 9;
 
 /**
  * A coordinate formatter rounding to `decimals` (0..9; default 9) places, trailing zeros dropped: "12.5", "-0.000001",
- * "7". Integer and fraction are formatted as two small integers, which is about twice as fast as String(n) (the
- * shortest round-trip conversion was half of a GeoJSON GetFeature's CPU). Beyond ±2^30 it falls back to String(n);
- * non-finite values give `nonFinite`.
+ * "7" (ChunkBuffer.coordinate, which the writers use, as text). Beyond ±2^30 String(n); non-finite values give
+ * `nonFinite`.
  */
 export function coordinateFormatter(decimals = MAX_DECIMALS, nonFinite: (n: number) => string = () => 'null'): (n: number) => string {
   const d = Math.max(0, Math.min(MAX_DECIMALS, Math.floor(decimals)));
-  const scale = POW10[d]!;
-  return (n) => {
-    const a = n < 0 ? -n : n;
-    if (!(a < 1073741824)) return Number.isFinite(n) ? String(n) : nonFinite(n);
-    let ip = Math.floor(a);
-    let frac = Math.round((a - ip) * scale);
-    if (frac >= scale) {
-      ip += 1;
-      frac = 0;
-    }
-    const sign = n < 0 && (ip !== 0 || frac !== 0) ? '-' : '';
-    if (frac === 0) return sign + ip;
-    let digits = d;
-    while (frac % 10 === 0) {
-      frac /= 10;
-      digits--;
-    }
-    const f = '' + frac;
-    return sign + ip + '.' + ZEROS[digits - f.length] + f;
-  };
+  return (n) => ChunkBuffer.render((out) => out.coordinate(n, d, nonFinite));
 }
 
 /** A number as xsd:double / xsd:decimal lexical form (shortest round-trip). */

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GEOMETRY_SOURCE, type Geometry } from '../../../../src/data/types.js';
-import { CACHE_CHARS_PER_FORM, CACHE_FORMS_PER_STORE, geometryText } from '../../../../src/services/wfs/writers/geometry-cache.js';
+import { CACHE_BYTES_PER_FORM, CACHE_FORMS_PER_STORE, writeGeometry } from '../../../../src/services/wfs/writers/geometry-cache.js';
+import { ChunkBuffer } from '../../../../src/services/wfs/writers/chunk-buffer.js';
+
+/** The text writeGeometry writes, with `make` giving a geometry's text when it is not kept. */
+function geometryText(g: Geometry, form: string, make: (g: Geometry) => string): string {
+  return ChunkBuffer.render((out) => writeGeometry(out, g, form, (o, geom) => o.add(make(geom))));
+}
 
 function tagged(store: object, index: number, x: number): Geometry {
   const g: Geometry = { type: 'Point', coordinates: [x, 0] };
@@ -30,7 +36,7 @@ test('snapshot geometries are formatted once per store, feature and output form;
   assert.deepEqual(Object.keys(tagged(store, 1, 1)), ['type', 'coordinates'], 'the tag is not enumerable');
 });
 
-test('each store keeps a bounded number of forms and characters', () => {
+test('each store keeps a bounded number of forms and bytes', () => {
   const store = {};
   let made = 0;
   const make = () => {
@@ -42,9 +48,9 @@ test('each store keeps a bounded number of forms and characters', () => {
   for (let i = 0; i < CACHE_FORMS_PER_STORE + 2; i++) geometryText(tagged(store, 0, 0), `form${i}`, make);
   assert.equal(made, 2, 'forms past the limit are made every time');
   const big = {};
-  const n = CACHE_CHARS_PER_FORM / (1024 * 1024) + 3;
+  const n = CACHE_BYTES_PER_FORM / (1024 * 1024) + 3;
   for (let i = 0; i < n; i++) geometryText(tagged(big, i, 0), 'f', make);
   made = 0;
   for (let i = 0; i < n; i++) geometryText(tagged(big, i, 0), 'f', make);
-  assert.equal(made, 3, 'texts past the character budget are not kept');
+  assert.equal(made, 3, 'texts past the byte budget are not kept');
 });
