@@ -1,7 +1,6 @@
 import { Server } from '../server/server.js';
 import { loadSettings, SETTINGS_DOC, type Settings } from '../server/settings.js';
 import { createLogger, type Logger } from '../server/logger.js';
-import { warmUpEncoders } from '../render/index.js';
 
 /** Reads settings, creates the logger and the server, logs the settings, and waits for the plugins. Exits with a message on bad settings. */
 export async function startServer(binary: string): Promise<{ server: Server; settings: Settings; log: Logger }> {
@@ -19,8 +18,7 @@ export async function startServer(binary: string): Promise<{ server: Server; set
   process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception (kept running)'));
   const server = new Server({ settings, logger: log });
   await server.ready();
-  // The 8-bit PNG encoders are worker threads: start them now, not on the first request.
-  await warmUpEncoders().catch((err: unknown) => log.warn({ err }, '8-bit PNG encoders did not start'));
+  // The 8-bit PNG encoders (worker threads) start with the first WMS request (WmsService), not here.
   return { server, settings, log };
 }
 

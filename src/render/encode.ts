@@ -100,14 +100,31 @@ export async function encodeImage(canvas: Canvas, format: ImageFormat, options: 
   throw new OgcError('InvalidFormat', `The format '${format}' is not supported`, { locator: 'FORMAT' });
 }
 
-/** Starts and warms up the 8-bit encoder workers (call at server start so the first requests are not slow). */
+/** Starts and warms up the 8-bit encoder workers, so that the first 8-bit PNGs are not slow. */
 export async function warmUpEncoders(): Promise<void> {
   pool ??= new PaletteEncoderPool();
   await pool.warmUp();
 }
 
+let warming: Promise<void> | undefined;
+
+/**
+ * Starts the encoder workers in the background, once (the WMS service calls it on its first request): worker
+ * threads cost ~15 MB each, which a worker that only serves WFS or OGC API should not carry. A failure is left for
+ * the first encode to report.
+ */
+export function warmUpEncodersInBackground(): void {
+  warming ??= warmUpEncoders().catch(() => {});
+}
+
+/** Whether the encoder workers have been asked to start (tests). */
+export function encodersStarted(): boolean {
+  return pool !== undefined;
+}
+
 /** Stops the 8-bit encoder workers (tests and shutdown). */
 export async function closeEncoders(): Promise<void> {
+  warming = undefined;
   const p = pool;
   pool = undefined;
   await p?.close();

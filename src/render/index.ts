@@ -7,7 +7,8 @@ export { compileStyle, labelExpression, styleFields } from './style-eval.js';
 export { rasterStyleBands, rasterToCanvas } from './raster.js';
 export { parseColor, type Rgba } from './color.js';
 export {
-  closeEncoders, contentTypeOf, encodeImage, normalizeImageFormat, supportedImageFormats, warmUpEncoders, webpSupported,
+  closeEncoders, contentTypeOf, encodeImage, encodersStarted, normalizeImageFormat, supportedImageFormats, warmUpEncoders,
+  warmUpEncodersInBackground, webpSupported,
   type EncodeOptions, type ImageFormat,
 } from './encode.js';
 export { findLegendItem, layerLegend, type GroupLegend, type LayerLegend, type LegendItem, type LegendNode } from './legend-model.js';

@@ -5,6 +5,7 @@ import type { ServerRequest } from '../../server/request.js';
 import type { ServerResponse } from '../../server/response.js';
 import type { ServiceLike } from '../../server/service.js';
 import { OwsService } from '../ows-service.js';
+import { warmUpEncodersInBackground } from '../../render/index.js';
 import type { WmsContext } from './context.js';
 import { COMMON } from './parameters.js';
 import { negotiateWmsVersion } from './version.js';
@@ -28,6 +29,8 @@ export class WmsService extends OwsService<WmsOperation> implements ServiceLike 
   }
 
   async executeRequest(request: ServerRequest, response: ServerResponse, project: Project | null): Promise<void> {
+    // The 8-bit PNG encoders warm up while the client reads the capabilities, or along the first GetMap.
+    warmUpEncodersInBackground();
     const common = parseParams(COMMON, request.parameters());
     const op = this.operation('WMS', common.REQUEST);
     await op({ request, response, version: negotiateWmsVersion(common.VERSION), ...this.basics(request, project, 'WMS') });
