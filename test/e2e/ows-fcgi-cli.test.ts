@@ -146,18 +146,21 @@ describe('bin/ows-fcgi', { timeout: 120_000 }, () => {
     assert.equal(await readFile(file, 'utf8'), 'x');
   });
 
-  test('run directly, bin/ows-fcgi execs node (same PID) with the flags of OWS_NODE_FLAGS, none by default', async () => {
+  test('run directly, bin/ows-fcgi execs node (same PID) with the flags of OWS_NODE_FLAGS, none by default, and MALLOC_ARENA_MAX=2', async () => {
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     for (const [flags, expected] of [[undefined, []], ['', []], ['--max-semi-space-size=4 --max-old-space-size=1536', ['--max-semi-space-size=4', '--max-old-space-size=1536']]] as const) {
       const port = await freePort();
       const env = workerEnv({ OWS_NODE: NODE, ...(flags === undefined ? {} : { OWS_NODE_FLAGS: flags }) });
       if (flags === undefined) delete env['OWS_NODE_FLAGS'];
+      delete env['MALLOC_ARENA_MAX'];
       const w = start(`ows-fcgi (direct, ${flags ?? 'default flags'})`, OWS_FCGI, ['--port', String(port), '--host', '127.0.0.1'], { env });
       await w.waitOutput(/accepting FastCGI connections/, 20_000);
       const args = cmdline(w.pid!);
       assert.equal(args[0], NODE, 'the shell became node (exec keeps the PID)');
       assert.deepEqual(args.slice(1, 1 + expected.length), [...expected]);
       assert.equal(args[1 + expected.length], OWS_FCGI);
+      const environ = readFileSync(`/proc/${w.pid!}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'glibc malloc arenas capped by default');
       assert.equal(await hello(port), 'HelloServer!');
       w.kill('SIGTERM');
       assert.deepEqual(await w.waitExit(10_000), { code: 0, signal: null }, w.tail());
