@@ -228,10 +228,14 @@ nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 NGINX_PID=$!
 
 # --- wait until every server answers GetCapabilities (the first request loads the project) -------------
+# The service benched: a WFS bench never sends a WMS request (ows-server starts its PNG encoder threads on the
+# first WMS request, which a WFS-only worker does not carry).
+READY_QUERY='SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities'
+[[ $BENCH == wfs ]] && READY_QUERY='SERVICE=WFS&VERSION=1.1.0&REQUEST=GetCapabilities'
 for s in "${SERVER_LIST[@]}"; do
   ok=0
   for _ in $(seq 120); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$BASE/$s?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$BASE/$s?$READY_QUERY" || true)
     [[ $code == 200 ]] && { ok=1; break; }
     sleep 0.5
   done
