@@ -3,7 +3,7 @@ import type gdal from 'gdal-async';
 import { DataSourceError, type PooledDataset } from './dataset-pool.js';
 import { quoteIdent, quoteLiteral, sourceKind, type SourceInfo } from './vector-plan.js';
 import { queryRows } from './vector-translate.js';
-import { plainFields } from './gpkg-rows.js';
+import { plainFields, plainPointPrefix } from './gpkg-rows.js';
 
 /**
  * The source layer behind a handle and its description (memoised on the handle). Synchronous getters are
@@ -33,6 +33,7 @@ export async function openLayer(lease: PooledDataset, layerName: string | undefi
       plainFields: null,
     };
     info.plainFields = await plainFields(lease.dataset, driver, layer.name, info.fields);
+    if (info.plainFields && info.geomColumn) info.pointPrefix = await plainPointPrefix(lease.dataset, layer.name);
     lease.memo.set(key, info);
   }
   return { layer, info };

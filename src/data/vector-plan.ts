@@ -29,6 +29,8 @@ export interface SourceInfo {
   fields: ReadonlyMap<string, string>;
   /** GeoPackage: the fields SQLite gives as GDAL's GeoJSON writes them (gpkg-rows.ts); null elsewhere. */
   plainFields: ReadonlySet<string> | null;
+  /** GeoPackage: the first 13 bytes, in hex, of a plain point's blob in this layer (gpkg-rows.ts); null when unknown. */
+  pointPrefix?: string | null;
 }
 
 /** A checked query, before the source is known. */
