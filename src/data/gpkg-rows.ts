@@ -67,7 +67,7 @@ const failed = new WeakSet<SourceInfo>();
 /** The page's SELECT wrapped into one JSON array of [fid, ...fields, hex geometry] rows. */
 export function rowsSql(p: PageRequest): string {
   const cols = [p.fid, ...p.fields.map((f) => valueSql(quoteIdent(f), p.info.fields.get(f)!))];
-  if (p.withGeometry) cols.push(geometrySql(quoteIdent(p.info.geomColumn), p.info.pointPrefix ?? null));
+  if (p.withGeometry) cols.push(geometrySql(quoteIdent(p.info.geomColumn), p.info.pointPrefix));
   return `SELECT json_group_array(json_array(${cols.join(', ')})) AS j FROM (${pageSql(p)})`;
 }
 

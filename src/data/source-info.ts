@@ -31,6 +31,7 @@ export async function openLayer(lease: PooledDataset, layerName: string | undefi
       rtree: driver === 'GPKG' && layer.geomColumn ? await rtreeOf(lease.dataset, layer.name, layer.geomColumn) : '',
       fields: new Map(layer.fields.map((f) => [f.name, f.type] as [string, string])),
       plainFields: null,
+      pointPrefix: null,
     };
     info.plainFields = await plainFields(lease.dataset, driver, layer.name, info.fields);
     if (info.plainFields && info.geomColumn) info.pointPrefix = await plainPointPrefix(lease.dataset, layer.name);

@@ -30,7 +30,7 @@ export interface SourceInfo {
   /** GeoPackage: the fields SQLite gives as GDAL's GeoJSON writes them (gpkg-rows.ts); null elsewhere. */
   plainFields: ReadonlySet<string> | null;
   /** GeoPackage: the first 13 bytes, in hex, of a plain point's blob in this layer (gpkg-rows.ts); null when unknown. */
-  pointPrefix?: string | null;
+  pointPrefix: string | null;
 }
 
 /** A checked query, before the source is known. */

@@ -17,6 +17,11 @@ const SMALL = 1073741824;
 /** Most decimals a real is tried with before String(n) (see `real`). */
 const REAL_DECIMALS = 6;
 
+/** Decimal digits of the integer part of x (0 <= x < 2^30). */
+function digitCount(x: number): number {
+  return x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
+}
+
 /** JSON's text for NaN and the infinities. */
 export const jsonNull = (): string => 'null';
 
@@ -127,7 +132,7 @@ export class ChunkBuffer {
 
   /** A non-negative integer below 2^30 in decimal. */
   uint(n: number): void {
-    const d = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
+    const d = digitCount(n);
     this.reserve(d);
     const b = this.buf;
     let q = this.pos + d;
@@ -166,8 +171,7 @@ export class ChunkBuffer {
   real(n: number, nonFinite: (n: number) => string = jsonNull): void {
     const a = n < 0 ? -n : n;
     if (a < SMALL) {
-      const ipDigits = a < 1 ? 1 : a < 10 ? 1 : a < 100 ? 2 : a < 1000 ? 3 : a < 1e4 ? 4 : a < 1e5 ? 5 : a < 1e6 ? 6 : a < 1e7 ? 7 : a < 1e8 ? 8 : a < 1e9 ? 9 : 10;
-      const most = Math.min(REAL_DECIMALS, 15 - ipDigits);
+      const most = Math.min(REAL_DECIMALS, 15 - digitCount(a));
       for (let k = 0; k <= most; k++) {
         const s = POW10[k]!;
         const r = Math.round(a * s);
@@ -227,11 +231,6 @@ export class ChunkBuffer {
   /** True when the buffer is past the threshold. */
   get full(): boolean {
     return this.pos >= this.#threshold;
-  }
-
-  /** Flushes if past the threshold. */
-  async maybeFlush(): Promise<void> {
-    if (this.pos >= this.#threshold) await this.flush();
   }
 
   /** Hands everything written to the sink (the sink keeps that buffer: a new one is started) and awaits its flush. */

@@ -1,5 +1,4 @@
 /** Attribute values as XML text and as JSON. */
-import { ChunkBuffer } from './chunk-buffer.js';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -12,16 +11,6 @@ export function isoDate(d: Date): string {
 
 /** Most decimals a coordinate is written with (the data layer reads geographic coordinates to 9). */
 export const MAX_DECIMALS = 9;
-
-/**
- * A coordinate formatter rounding to `decimals` (0..9; default 9) places, trailing zeros dropped: "12.5", "-0.000001",
- * "7" (ChunkBuffer.coordinate, which the writers use, as text). Beyond ±2^30 String(n); non-finite values give
- * `nonFinite`.
- */
-export function coordinateFormatter(decimals = MAX_DECIMALS, nonFinite: (n: number) => string = () => 'null'): (n: number) => string {
-  const d = Math.max(0, Math.min(MAX_DECIMALS, Math.floor(decimals)));
-  return (n) => ChunkBuffer.render((out) => out.coordinate(n, d, nonFinite));
-}
 
 /** A number as xsd:double / xsd:decimal lexical form (shortest round-trip). */
 export function xmlNumber(n: number): string {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coordinateFormatter, xmlNonFinite } from '../../../../src/services/wfs/writers/values.js';
+import { xmlNonFinite } from '../../../../src/services/wfs/writers/values.js';
+import { ChunkBuffer, jsonNull } from '../../../../src/services/wfs/writers/chunk-buffer.js';
+
+/** ChunkBuffer.coordinate as text: `decimals` places (default 9), non-finite values as `nonFinite` gives them. */
+function coordinateFormatter(decimals = 9, nonFinite: (n: number) => string = jsonNull): (n: number) => string {
+  return (n) => ChunkBuffer.render((out) => out.coordinate(n, decimals, nonFinite));
+}
 import { geoJsonGeometry } from '../../../../src/services/wfs/writers/geojson-geometry.js';
 import { GmlGeometryWriter } from '../../../../src/services/wfs/writers/gml-geometry.js';
 
