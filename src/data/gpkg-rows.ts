@@ -1,9 +1,9 @@
 /**
  * GeoPackage pages read as rows rather than through GDAL's GeoJSON writer: SQLite renders the page's SELECT as
- * one JSON array of rows (json_group_array), ogr2ogr hands that one value over in a Memory dataset, and the
- * geometries come as their blobs in hex, decoded here (a plain point's coordinates read straight from the hex).
- * Measured on 1M points: ogr2ogr to GeoJSON ~7 µs per feature on the libuv thread and ~1 µs to parse; this
- * ~1.5 µs and ~0.5 µs.
+ * one JSON array of rows (json_group_array), ogr2ogr hands that one value over in a Memory dataset as a blob, its
+ * bytes are scanned into columns (rows-scan.ts, no JSON.parse), and the geometries come as their blobs in hex,
+ * decoded here (a plain point's coordinates read straight from the hex digits). Measured on 1M points: ogr2ogr
+ * to GeoJSON ~7 µs per feature on the libuv thread and ~1 µs to parse; this ~1.4 µs and ~0.3 µs.
  *
  * Used only where it gives what the GeoJSON path gives (rowsReadable): no reprojection, clipping or
  * simplification, and fields whose SQLite values GDAL writes as they are (plainFields: integers, reals, text,
@@ -15,6 +15,7 @@ import gdal from 'gdal-async';
 import { quoteIdent, quoteLiteral, type SourceInfo } from './vector-plan.js';
 import type { Geometry } from './types.js';
 import { gdalRounder } from './gdal-round.js';
+import { CellKind, RowsScanError, scanRows, type ScannedRows } from './rows-scan.js';
 import { pageSql, queryRows, type PageRequest, type Page, type PageText } from './vector-translate.js';
 
 /** A page the rows reader cannot give exactly as GDAL would: read it as GeoJSON. */
@@ -64,11 +65,11 @@ export function rowsReadable(p: PageRequest): boolean {
  */
 const failed = new WeakSet<SourceInfo>();
 
-/** The page's SELECT wrapped into one JSON array of [fid, ...fields, hex geometry] rows. */
+/** The page's SELECT wrapped into one JSON array of [fid, ...fields, hex geometry] rows, as a blob (rowsBytes). */
 export function rowsSql(p: PageRequest): string {
   const cols = [p.fid, ...p.fields.map((f) => valueSql(quoteIdent(f), p.info.fields.get(f)!))];
   if (p.withGeometry) cols.push(geometrySql(quoteIdent(p.info.geomColumn), p.info.pointPrefix));
-  return `SELECT json_group_array(json_array(${cols.join(', ')})) AS j FROM (${pageSql(p)})`;
+  return `SELECT CAST(json_group_array(json_array(${cols.join(', ')})) AS BLOB) AS j FROM (${pageSql(p)})`;
 }
 
 /**
@@ -101,44 +102,47 @@ export async function plainPointPrefix(dataset: gdal.Dataset, table: string): Pr
   }
 }
 
-const HEX_DIGIT = new Int8Array(128).fill(-1);
+const HEX_DIGIT = new Int8Array(256).fill(-1);
 for (let i = 0; i < 16; i++) {
   HEX_DIGIT['0123456789ABCDEF'.charCodeAt(i)] = i;
   HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
 }
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** The little-endian double whose 8 bytes are written in hex at `at`. */
-function hexDouble(hex: string, at: number): number {
+/** The little-endian double whose 8 bytes are written in hex at `at` of `bytes`. */
+function hexDouble(bytes: Buffer, at: number): number {
   for (let i = 0; i < 8; i++) {
-    const hi = HEX_DIGIT[hex.charCodeAt(at + 2 * i)]!, lo = HEX_DIGIT[hex.charCodeAt(at + 2 * i + 1)]!;
+    const hi = HEX_DIGIT[bytes[at + 2 * i]!]!, lo = HEX_DIGIT[bytes[at + 2 * i + 1]!]!;
     if (hi < 0 || lo < 0) throw new RowsUnsupported('bad hex');
     scratch.setUint8(i, (hi << 4) | lo);
   }
   return scratch.getFloat64(0, true);
 }
 
-/** Hex characters of a plain point's coordinates alone (see geometrySql). */
+/** Hex digits of a plain point's coordinates alone (see geometrySql). */
 const POINT_XY_HEX = 32;
-/** Hex characters of a plain point's whole blob: the 13 bytes of POINT_TEMPLATE, then x and y. */
+/** Hex digits of a plain point's whole blob: the 13 bytes of POINT_TEMPLATE, then x and y. */
 const POINT_HEX = 58;
 /** A plain point blob's fixed bytes (see plainPointPrefix); '.' = any (the srs_id). */
-const POINT_TEMPLATE = '47500001........0101000000';
+const POINT_TEMPLATE = Buffer.from('47500001........0101000000', 'latin1');
 
-/** Where a geometry cell has a plain point's x (y follows 16 characters on), or -1 for other geometries. */
-function pointAt(hex: string): number {
-  if (hex.length === POINT_XY_HEX) return 0;
-  if (hex.length !== POINT_HEX) return -1;
+/**
+ * Where a geometry cell (`length` hex digits at `start`) has a plain point's x (y follows 16 digits on), as an
+ * offset from `start`, or -1 for other geometries.
+ */
+function pointAt(bytes: Buffer, start: number, length: number): number {
+  if (length === POINT_XY_HEX) return 0;
+  if (length !== POINT_HEX) return -1;
   for (let i = 0; i < POINT_TEMPLATE.length; i++) {
-    const t = POINT_TEMPLATE.charCodeAt(i);
-    if (t !== 46 && t !== hex.charCodeAt(i)) return -1;
+    const t = POINT_TEMPLATE[i]!;
+    if (t !== 46 && t !== bytes[start + i]) return -1;
   }
   return POINT_TEMPLATE.length;
 }
 
 /**
  * A column as GDAL reads it (sqlite3_column_int64 / _double / _text). Reals come as quote()'s text, which
- * round-trips every double ('NULL' for null; made numbers in parseRows): cheaper than having SQLite turn that
+ * round-trips every double ('NULL' for null; made numbers in rows-scan.ts): cheaper than having SQLite turn that
  * text into JSON numbers.
  */
 function valueSql(col: string, type: string): string {
@@ -146,24 +150,27 @@ function valueSql(col: string, type: string): string {
   return type === 'string' ? `CAST(${col} AS TEXT)` : `CAST(${col} AS INTEGER)`;
 }
 
-/** A real column's cell (quote()'s text) as a number; an infinity GDAL would write otherwise sends the page to GeoJSON. */
-function realValue(cell: unknown): number | null {
-  if (cell === 'NULL' || cell === null) return null;
-  const n = Number(cell);
-  if (!Number.isFinite(n)) throw new RowsUnsupported('a real that is not a finite number');
-  return n;
+/** The kinds of a page's cells, in rowsSql's order. */
+function cellKinds(p: PageRequest): CellKind[] {
+  const kinds = [CellKind.Integer];
+  for (const f of p.fields) {
+    const type = p.info.fields.get(f);
+    kinds.push(type === 'real' ? CellKind.Real : type === 'string' ? CellKind.Text : CellKind.Integer);
+  }
+  if (p.withGeometry) kinds.push(CellKind.Hex);
+  return kinds;
 }
 
 /**
- * Reads a page as rows (see the module comment), not parsed yet: its text, and parse() to make the features on
+ * Reads a page as rows (see the module comment), not parsed yet: its bytes, and parse() to make the features on
  * the main thread when they are wanted. RowsUnsupported when SQLite cannot render it (then, or from parse(), when
  * a geometry needs GDAL's GeoJSON writer): read the page as GeoJSON.
  */
 export async function fetchRows(dataset: gdal.Dataset, p: PageRequest, signal?: AbortSignal): Promise<PageText> {
   signal?.throwIfAborted();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await rowsText(dataset, rowsSql(p));
+    bytes = await rowsBytes(dataset, rowsSql(p));
   } catch (err) {
     // No JSON functions in this SQLite, a page too big for one value, a point with NaN coordinates: GeoJSON then.
     if (/no such function|too big|malformed JSON/i.test(err instanceof Error ? err.message : '')) {
@@ -173,7 +180,7 @@ export async function fetchRows(dataset: gdal.Dataset, p: PageRequest, signal?: 
     throw err;
   }
   signal?.throwIfAborted();
-  return { chars: text.length, parse: () => parseRows(text, p) };
+  return { chars: bytes.length, parse: () => parseRows(bytes, p) };
 }
 
 /**
@@ -181,64 +188,79 @@ export async function fetchRows(dataset: gdal.Dataset, p: PageRequest, signal?: 
  * when asked; other geometries, and reals, are decoded now, so that one the rows reader cannot give fails the
  * page before any feature of it is used (RowsUnsupported; the source is then marked for GeoJSON).
  */
-function parseRows(text: string, p: PageRequest): Page {
-  const rows = JSON.parse(text) as unknown[][];
+function parseRows(bytes: Buffer, p: PageRequest): Page {
+  let rows: ScannedRows;
+  try {
+    rows = scanRows(bytes, cellKinds(p));
+  } catch (err) {
+    if (!(err instanceof RowsScanError)) throw err;
+    failed.add(p.info);
+    throw new RowsUnsupported(err.message);
+  }
+  const length = rows.length;
+  const fids = rows.values[0]!;
   // The aggregate takes the rows in the order the page's SELECT gives them (SQLite runs it as a co-routine);
   // keyed paging depends on it, so a page keyed on FIDs is checked.
-  if (p.orderByFid && p.orderBy.length === 0 && !ascending(rows)) {
+  if (p.orderByFid && p.orderBy.length === 0 && !ascending(fids)) {
     failed.add(p.info);
     throw new RowsUnsupported('rows out of FID order');
   }
   const round = p.precision === null ? null : gdalRounder(p.precision);
   const fields = p.fields;
   const n = fields.length;
-  const reals: number[] = [];
-  for (let c = 0; c < n; c++) if (p.info.fields.get(fields[c]!) === 'real') reals.push(c + 1);
+  const columns = rows.values.slice(1, n + 1) as Array<Array<number | string | null>>;
+  const hexStart = p.withGeometry ? rows.hexStart[n + 1]! : null;
+  const hexLength = p.withGeometry ? rows.hexLength[n + 1]! : null;
   let blobs: Array<Geometry | undefined> | null = null;
-  try {
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      for (const c of reals) row[c] = realValue(row[c]);
-      if (!p.withGeometry) continue;
-      const cell = row[n + 1];
-      if (typeof cell === 'string' && cell !== '' && pointAt(cell) < 0) (blobs ??= new Array(rows.length))[r] = decodeGpkg(cell, round);
+  if (hexStart && hexLength) {
+    try {
+      for (let r = 0; r < length; r++) {
+        const start = hexStart[r]!, digits = hexLength[r]!;
+        if (digits > 0 && pointAt(bytes, start, digits) < 0) (blobs ??= new Array(length))[r] = decodeGpkg(bytes.toString('latin1', start, start + digits), round);
+      }
+    } catch (err) {
+      if (err instanceof RowsUnsupported) failed.add(p.info);
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof RowsUnsupported) failed.add(p.info);
-    throw err;
   }
-  const geometry = (r: number, cell: unknown): Geometry | null => {
-    if (typeof cell !== 'string' || cell === '') return null;
+  const geometry = (r: number): Geometry | null => {
+    const start = hexStart![r]!, digits = hexLength![r]!;
+    if (digits === 0) return null;
     const blob = blobs?.[r];
     if (blob) return blob;
-    const at = pointAt(cell);
-    const x = hexDouble(cell, at), y = hexDouble(cell, at + 16);
+    const at = start + pointAt(bytes, start, digits);
+    const x = hexDouble(bytes, at), y = hexDouble(bytes, at + 16);
     return { type: 'Point', coordinates: round ? [round(x), round(y)] : [x, y] };
   };
   return {
-    length: rows.length,
-    bytes: text.length,
+    length,
+    bytes: bytes.length,
     at: (r) => {
-      const row = rows[r]!;
       const properties: Record<string, unknown> = {};
-      for (let c = 0; c < n; c++) properties[fields[c]!] = row[c + 1];
-      return { id: row[0] as number, properties, geometry: p.withGeometry ? geometry(r, row[n + 1]) : null };
+      for (let c = 0; c < n; c++) properties[fields[c]!] = columns[c]![r];
+      return { id: fids[r] as number, properties, geometry: hexStart ? geometry(r) : null };
     },
   };
 }
 
-function ascending(rows: unknown[][]): boolean {
-  for (let r = 1; r < rows.length; r++) if ((rows[r]![0] as number) <= (rows[r - 1]![0] as number)) return false;
+function ascending(fids: ReadonlyArray<number | string | null>): boolean {
+  for (let r = 1; r < fids.length; r++) if ((fids[r] as number) <= (fids[r - 1] as number)) return false;
   return true;
 }
 
-/** Runs the SQL through ogr2ogr into a Memory dataset and takes its one value. */
-async function rowsText(dataset: gdal.Dataset, sql: string): Promise<string> {
+/**
+ * Runs the SQL through ogr2ogr into a Memory dataset and takes its one value. rowsSql casts the text to a blob:
+ * GDAL then gives its bytes as they are (a Buffer) rather than a string decoded from UTF-8, which cost more than
+ * scanning the bytes (and made a two-byte string of a whole page for one non-ASCII letter).
+ */
+async function rowsBytes(dataset: gdal.Dataset, sql: string): Promise<Buffer> {
   const out = await gdal.vectorTranslateAsync('', dataset, ['-f', 'Memory', '-sql', sql, '-dialect', 'SQLite', '-nlt', 'NONE']);
   try {
     // The Memory dataset is ours alone: its synchronous getters wait for no lock.
-    const value = out.layers.get(0)?.features.first()?.fields.get('j');
-    return typeof value === 'string' ? value : '[]';
+    const value: unknown = out.layers.get(0)?.features.first()?.fields.get('j');
+    if (Buffer.isBuffer(value)) return value;
+    // A GDAL that types the cast column as text (or an empty value): the same bytes.
+    return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from('[]');
   } finally {
     out.close();
   }

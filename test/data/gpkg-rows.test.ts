@@ -104,6 +104,34 @@ describe('GeoPackage rows', () => {
     }
   });
 
+  it('awkward values read from the page bytes as GDAL gives them: big and negative integers, reals of every size, escapes, non-ASCII', async () => {
+    const texts = ['plain', 'quote " and \\ backslash', 'tab\tnew\nline\r', '\u0001\u001f controls', 'Ünïcødé ø', '日本語', 'emoji 🗺️', '<xml> & \'apos\'', '', ']],[["', 'null'];
+    const reals = [0, -0, 1778.8, -200.5, 0.1 + 0.2, 1e20, 1.5e-7, 123456.789012345, 9007199254740993, -1.7976931348623157e308, 5e-324, 2 / 3, 1e15 + 0.3];
+    const ints = [0, -1, 42, -9007199254740991, 9007199254740991, 123456789012345, 2147483648, -2147483649];
+    const features = Array.from({ length: Math.max(texts.length, reals.length, ints.length) * 3 }, (_, i) => ({
+      type: 'Feature',
+      properties: { t: i % 7 === 6 ? null : texts[i % texts.length], r: i % 5 === 4 ? null : reals[i % reals.length], n: i % 6 === 5 ? null : ints[i % ints.length] },
+      geometry: i % 9 === 8 ? null : { type: 'Point', coordinates: [-179.123456789 + i, 89.5 - i / 7] },
+    }));
+    const file = await gpkgOf('awkward', features);
+    const info = await infoOf(file, 'awkward');
+    assert.deepEqual([...info.plainFields!].sort(), ['n', 'r', 't']);
+    // The reals as stored (GDAL's GeoJSON reader made some of them on the way in: -0 came as 0, 1e20 as an int64).
+    const ds = await gdal.openAsync(file);
+    const stored = ds.layers.get(0).features.map((f) => f.fields.get('r') as number | null);
+    ds.close();
+    assert.ok(stored.includes(0.1 + 0.2) && stored.includes(5e-324) && stored.includes(2 / 3));
+    for (const precision of [9, null]) {
+      const [rows, geojson] = await bothWays(file, request(info, ['t', 'r', 'n'], precision));
+      assert.equal(rows.length, features.length);
+      // Reals keep every digit (GDAL's GeoJSON writer prints 15 significant ones: 0.1 + 0.2 becomes 0.3).
+      const withoutReals = (fs: RawFeature[]) => fs.map((f) => ({ ...f, properties: { ...f.properties, r: undefined } }));
+      assert.deepEqual(withoutReals(rows), withoutReals(geojson), `at ${precision} decimals`);
+      assert.deepEqual(rows.map((f) => f.properties!['r']), stored);
+      assert.deepEqual(rows.map((f) => f.properties!['t']), features.map((f) => f.properties.t));
+    }
+  });
+
   it('every digit when the read asks for full precision (GDAL would print 15 decimals and trim)', async () => {
     const info = await infoOf(fx.gpkg, 'places');
     const [rows] = await bothWays(fx.gpkg, request(info, ['name'], null));
