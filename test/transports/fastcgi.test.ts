@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { pino } from 'pino';
 import { Server } from '../../src/server/server.js';
 import { loadSettings } from '../../src/server/settings.js';
 import type { ServiceLike } from '../../src/server/service.js';
-import { createFastcgiTransport, type FastcgiTransport } from '../../src/transports/fastcgi.js';
+import { createFastcgiTransport, recordWriter, type FastcgiTransport } from '../../src/transports/fastcgi.js';
 import { FCGI, FcgiConnection, cgiParams, nameValues, parseNameValues, record, requestRecords, streamRecords, beginRequest } from '../helpers/fcgi-client.js';
 import { pattern, verifyPattern } from '../helpers/pattern.js';
 import { deferred, waitUntil, withTimeout } from '../helpers/wait.js';
@@ -295,5 +296,64 @@ describe('FastCGI transport (node-fastcgi) over a raw FastCGI connection', { tim
     assert.equal(res.body.length, 20 * 1000);
     assert.equal(await busy.waitClosed(2000), true, 'the busy connection was not closed after its request');
     await assert.rejects(FcgiConnection.connect(p, 1000));
+  });
+});
+
+describe('FastCGI record writer (replaces fastcgi-stream writeRecord)', () => {
+  /** A socket stand-in that keeps each write's buffer as given. */
+  function sink() {
+    const writes: Buffer[] = [];
+    let corked = 0;
+    const socket = {
+      cork: () => void corked++,
+      uncork: () => void corked--,
+      write(chunk: Buffer, cb?: (err?: Error | null) => void) {
+        writes.push(chunk);
+        cb?.(null);
+        return true;
+      },
+    } as unknown as net.Socket;
+    return { socket, writes, corked: () => corked };
+  }
+  const STDOUT = 6;
+
+  test('a STDOUT record: header, the body buffer itself (not a copy), zero padding to 8 bytes', () => {
+    const { socket, writes, corked } = sink();
+    const write = recordWriter(socket, STDOUT);
+    for (const size of [1, 7, 8, 13, 65535]) {
+      writes.length = 0;
+      const body = pattern(0, size);
+      let called = 0;
+      write(300, { TYPE: STDOUT, data: body, getSize: () => body.length, write: () => assert.fail('the body is not copied') }, () => void called++);
+      assert.equal(called, 1);
+      assert.equal(corked(), 0, 'uncorked again');
+      const all = Buffer.concat(writes);
+      assert.equal(all.length % 8, 0, `record of ${size} bytes aligned to 8`);
+      assert.ok(writes[1] === body, 'the body goes out as the same buffer');
+      assert.deepEqual([...all.subarray(0, 8)], [1, STDOUT, 1, 44, size >> 8, size & 0xff, (8 - (size % 8)) % 8, 0]);
+      assert.ok(all.subarray(8, 8 + size).equals(body));
+      assert.ok(all.subarray(8 + size).every((b) => b === 0), 'padding is zeros');
+    }
+  });
+
+  test('the transport makes its connections with this writer', async () => {
+    const fromServer = createRequire(path.join(path.dirname(createRequire(import.meta.url).resolve('node-fastcgi/package.json')), 'lib', 'server.js'));
+    createFastcgiTransport(new Server({ settings: loadSettings({}), logger: pino({ level: 'silent' }), loadPlugins: false }));
+    const { FastCGIStream } = fromServer('fastcgi-stream') as { FastCGIStream: new (s: net.Socket) => { writeRecord: unknown } };
+    const { socket, writes } = sink();
+    Object.assign(socket, { on: () => socket });
+    const made = new FastCGIStream(socket);
+    (made.writeRecord as ReturnType<typeof recordWriter>)(2, { TYPE: STDOUT, data: Buffer.from('abc'), getSize: () => 3, write: () => assert.fail('copied') });
+    assert.equal(Buffer.concat(writes).length, 16);
+  });
+
+  test('other records (END_REQUEST, an empty STDOUT) are one buffer, body written by the record', () => {
+    const { socket, writes } = sink();
+    const write = recordWriter(socket, STDOUT);
+    write(1, { TYPE: 3, getSize: () => 8, write: (into: Buffer) => void into.fill(0xab) });
+    write(1, { TYPE: STDOUT, data: '', getSize: () => 0, write: () => {} });
+    assert.equal(writes.length, 2);
+    assert.deepEqual([...writes[0]!], [1, 3, 0, 1, 0, 8, 0, 0, ...new Array(8).fill(0xab)]);
+    assert.deepEqual([...writes[1]!], [1, STDOUT, 0, 1, 0, 0, 0, 0]);
   });
 });
