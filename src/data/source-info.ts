@@ -32,12 +32,24 @@ export async function openLayer(lease: PooledDataset, layerName: string | undefi
       fields: new Map(layer.fields.map((f) => [f.name, f.type] as [string, string])),
       plainFields: null,
       pointPrefix: null,
+      rowidFid: false,
     };
     info.plainFields = await plainFields(lease.dataset, driver, layer.name, info.fields);
     if (info.plainFields && info.geomColumn) info.pointPrefix = await plainPointPrefix(lease.dataset, layer.name);
+    if (info.kind === 'sqlite' && info.fidColumn) info.rowidFid = await isRowidColumn(lease.dataset, layer.name, info.fidColumn);
     lease.memo.set(key, info);
   }
   return { layer, info };
+}
+
+/** Whether `column` is the INTEGER PRIMARY KEY of the table `table` (a rowid alias; not a view's column). */
+async function isRowidColumn(dataset: gdal.Dataset, table: string, column: string): Promise<boolean> {
+  try {
+    const rows = await queryRows(dataset, `SELECT count(*) AS n FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND lower(m.name) = lower(${quoteLiteral(table)}) AND c.name = ${quoteLiteral(column)} AND c.pk = 1 AND upper(c.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) = 1`);
+    return Number(rows[0]?.['n']) === 1;
+  } catch {
+    return false;
+  }
 }
 
 /** The GeoPackage R-tree of a geometry column ("rtree_<table>_<column>"), or '' when it has no spatial index. */

@@ -31,6 +31,8 @@ export interface SourceInfo {
   plainFields: ReadonlySet<string> | null;
   /** GeoPackage: the first 13 bytes, in hex, of a plain point's blob in this layer (gpkg-rows.ts); null when unknown. */
   pointPrefix: string | null;
+  /** SQLite sources: the FID column is the table's INTEGER PRIMARY KEY (its rowid), so FID ranges are index seeks. */
+  rowidFid: boolean;
 }
 
 /** A checked query, before the source is known. */
