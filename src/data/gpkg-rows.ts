@@ -198,25 +198,24 @@ function parseRows(bytes: Buffer, p: PageRequest): Page {
     throw new RowsUnsupported(err.message);
   }
   const length = rows.length;
-  const fids = rows.values[0]!;
+  const fids = rows.numbers[0]!;
   // The aggregate takes the rows in the order the page's SELECT gives them (SQLite runs it as a co-routine);
   // keyed paging depends on it, so a page keyed on FIDs is checked.
-  if (p.orderByFid && p.orderBy.length === 0 && !ascending(fids)) {
+  if (p.orderByFid && p.orderBy.length === 0 && !ascending(fids, length)) {
     failed.add(p.info);
     throw new RowsUnsupported('rows out of FID order');
   }
   const round = p.precision === null ? null : gdalRounder(p.precision);
   const fields = p.fields;
   const n = fields.length;
-  const columns = rows.values.slice(1, n + 1) as Array<Array<number | string | null>>;
-  const hexStart = p.withGeometry ? rows.hexStart[n + 1]! : null;
-  const hexLength = p.withGeometry ? rows.hexLength[n + 1]! : null;
+  const hexStart = p.withGeometry ? rows.start[n + 1]! : null;
+  const hexEnd = p.withGeometry ? rows.end[n + 1]! : null;
   let blobs: Array<Geometry | undefined> | null = null;
-  if (hexStart && hexLength) {
+  if (hexStart && hexEnd) {
     try {
       for (let r = 0; r < length; r++) {
-        const start = hexStart[r]!, digits = hexLength[r]!;
-        if (digits > 0 && pointAt(bytes, start, digits) < 0) (blobs ??= new Array(length))[r] = decodeGpkg(bytes.toString('latin1', start, start + digits), round);
+        const start = hexStart[r]!, digits = hexEnd[r]! - start;
+        if (digits > 0 && pointAt(bytes, start, digits) < 0) (blobs ??= new Array(length))[r] = decodeGpkg(bytes.latin1Slice(start, start + digits), round);
       }
     } catch (err) {
       if (err instanceof RowsUnsupported) failed.add(p.info);
@@ -224,7 +223,7 @@ function parseRows(bytes: Buffer, p: PageRequest): Page {
     }
   }
   const geometry = (r: number): Geometry | null => {
-    const start = hexStart![r]!, digits = hexLength![r]!;
+    const start = hexStart![r]!, digits = hexEnd![r]! - start;
     if (digits === 0) return null;
     const blob = blobs?.[r];
     if (blob) return blob;
@@ -237,14 +236,14 @@ function parseRows(bytes: Buffer, p: PageRequest): Page {
     bytes: bytes.length,
     at: (r) => {
       const properties: Record<string, unknown> = {};
-      for (let c = 0; c < n; c++) properties[fields[c]!] = columns[c]![r];
-      return { id: fids[r] as number, properties, geometry: hexStart ? geometry(r) : null };
+      for (let c = 0; c < n; c++) properties[fields[c]!] = rows.value(c + 1, r);
+      return { id: fids[r]!, properties, geometry: hexStart ? geometry(r) : null };
     },
   };
 }
 
-function ascending(fids: ReadonlyArray<number | string | null>): boolean {
-  for (let r = 1; r < fids.length; r++) if ((fids[r] as number) <= (fids[r - 1] as number)) return false;
+function ascending(fids: Float64Array, length: number): boolean {
+  for (let r = 1; r < length; r++) if (!(fids[r]! > fids[r - 1]!)) return false;
   return true;
 }
 

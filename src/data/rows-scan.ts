@@ -1,9 +1,10 @@
 /**
  * Reads the bytes of a page SQLite rendered as rows (gpkg-rows.ts: json_group_array(json_array(...)), cast to a
- * blob so that GDAL hands it over as a Buffer, not as a string it would decode from UTF-8) straight into column
- * values, without JSON.parse: no array per row, no string per number or geometry. Each column's kind is known
- * from the SELECT, so each cell is read as what it is: an integer, a text, a real as quote()'s text, or a
- * geometry blob in hex (only where it lies is kept; gpkg-rows decodes it when the feature is made). Anything
+ * blob so that GDAL hands it over as a Buffer, not as a string it would decode from UTF-8) into typed columns,
+ * without JSON.parse: no array per row, no string or heap number per cell until a feature asks for it. Each
+ * column's kind is known from the SELECT, so each cell is read as what it is: an integer, a text, a real as
+ * quote()'s text, or a geometry blob in hex (only where it lies is kept; gpkg-rows decodes it when the feature
+ * is made). Anything
  * else than what SQLite writes for those (a number where text was expected, a stray byte) is RowsScanError.
  */
 
@@ -21,15 +22,59 @@ export const enum CellKind {
 
 export class RowsScanError extends Error {}
 
-/** A page's columns: values for Integer / Text / Real columns, the hex cells' offsets for Hex columns. */
-export interface ScannedRows {
-  readonly length: number;
-  /** By column: the values (Integer, Text, Real) or null (Hex). */
-  readonly values: Array<Array<number | string | null> | null>;
-  /** By column: where each hex cell's digits start in the bytes (Hex), else null. */
-  readonly hexStart: Array<Int32Array | null>;
-  /** By column: how many hex digits each cell has (0 for NULL), else null. */
-  readonly hexLength: Array<Int32Array | null>;
+/**
+ * A page's cells, kept in typed arrays rather than as JS values: numbers as doubles (NaN for NULL: SQLite has no
+ * NaN and the scanner refuses non-finite reals), texts and hex cells as where they lie in the bytes. A page's
+ * cells live while its features are written; as a few typed arrays they give the garbage collector nothing to
+ * trace or promote (2,000 rows of values and strings outlived scavenges and grew the old generation by tens of
+ * MB during a long download). value() makes a cell's JS value when asked.
+ */
+export class ScannedRows {
+  constructor(
+    readonly bytes: Buffer,
+    readonly length: number,
+    readonly kinds: readonly CellKind[],
+    /** By column: Integer and Real cells (NaN for NULL). */
+    readonly numbers: Array<Float64Array | null>,
+    /** By column: where Text and Hex cells start in the bytes (after the quote). */
+    readonly start: Array<Int32Array | null>,
+    /** By column: where they end (the closing quote); a Hex cell's length is end - start (0 for NULL). */
+    readonly end: Array<Int32Array | null>,
+    /** By column: Text cells' forms (TEXT_NULL, TEXT_ASCII, TEXT_UTF8, TEXT_ESCAPED). */
+    readonly forms: Array<Uint8Array | null>,
+  ) {}
+
+  /** Cell (column c, row r) as a JS value: a number, a string or null (a Hex cell: its digits, '' for NULL). */
+  value(c: number, r: number): number | string | null {
+    switch (this.kinds[c]) {
+      case CellKind.Integer:
+      case CellKind.Real: {
+        const v = this.numbers[c]![r]!;
+        return v === v ? v : null;
+      }
+      case CellKind.Text: {
+        const start = this.start[c]![r]!, end = this.end[c]![r]!;
+        switch (this.forms[c]![r]) {
+          case TEXT_NULL: return null;
+          case TEXT_ASCII: return this.bytes.latin1Slice(start, end);
+          case TEXT_UTF8: return this.bytes.utf8Slice(start, end);
+          default: return JSON.parse(this.bytes.utf8Slice(start - 1, end + 1)) as string;
+        }
+      }
+      default:
+        return this.bytes.latin1Slice(this.start[c]![r]!, this.end[c]![r]!);
+    }
+  }
+}
+
+const TEXT_NULL = 0, TEXT_ASCII = 1, TEXT_UTF8 = 2, TEXT_ESCAPED = 3;
+
+declare module 'node:buffer' {
+  interface Buffer {
+    /** Node's own slices behind toString('latin1' | 'utf8', start, end), without its argument checks. */
+    latin1Slice(start: number, end: number): string;
+    utf8Slice(start: number, end: number): string;
+  }
 }
 
 const QUOTE = 0x22, COMMA = 0x2c, OPEN = 0x5b, CLOSE = 0x5d, BACKSLASH = 0x5c, MINUS = 0x2d, DOT = 0x2e, N = 0x6e, NULL_UPPER = 0x4e;
@@ -42,13 +87,13 @@ const EXACT_DIGITS = 15;
 export function scanRows(bytes: Buffer, kinds: readonly CellKind[]): ScannedRows {
   const end = bytes.length;
   const ncol = kinds.length;
-  // Rows counted first (a row closes with "]," or the final "]]"; neither occurs inside a cell of these kinds
-  // except in texts, so this is an upper bound that the scan then makes exact).
+  // Rows counted first (a row closes with "]"; texts may hold more: an upper bound).
   let capacity = 0;
   for (let i = bytes.indexOf(CLOSE); i >= 0; i = bytes.indexOf(CLOSE, i + 1)) capacity++;
-  const values: Array<Array<number | string | null> | null> = kinds.map((k) => (k === CellKind.Hex ? null : []));
-  const hexStart = kinds.map((k) => (k === CellKind.Hex ? new Int32Array(capacity) : null));
-  const hexLength = kinds.map((k) => (k === CellKind.Hex ? new Int32Array(capacity) : null));
+  const numbers = kinds.map((k) => (k === CellKind.Integer || k === CellKind.Real ? new Float64Array(capacity) : null));
+  const starts = kinds.map((k) => (k === CellKind.Text || k === CellKind.Hex ? new Int32Array(capacity) : null));
+  const ends = kinds.map((k) => (k === CellKind.Text || k === CellKind.Hex ? new Int32Array(capacity) : null));
+  const forms = kinds.map((k) => (k === CellKind.Text ? new Uint8Array(capacity) : null));
   let at = 0;
   const fail = (what: string): never => {
     throw new RowsScanError(`rows: ${what} at byte ${at}`);
@@ -64,51 +109,56 @@ export function scanRows(bytes: Buffer, kinds: readonly CellKind[]): ScannedRows
         const kind = kinds[c]!;
         const b = bytes[at];
         if (kind === CellKind.Integer) {
-          if (b === N) at = nullAt(bytes, at, fail), values[c]!.push(null);
-          else {
-            const start = at;
-            let negative = false;
-            if (b === MINUS) negative = true, at++;
-            const digits = at;
-            let n = 0;
-            for (let d = bytes[at]! - 48; d >= 0 && d <= 9 && at < end; d = bytes[++at]! - 48) n = n * 10 + d;
-            if (at === digits) fail('an integer without digits');
-            // Past 15 digits (or a number SQLite wrote otherwise) as JSON.parse would read it: the nearest double.
-            const c2 = bytes[at];
-            if (at - digits > EXACT_DIGITS || c2 === DOT || c2 === 0x65 || c2 === 0x45) {
-              while (at < end && bytes[at] !== COMMA && bytes[at] !== CLOSE) at++;
-              n = Math.abs(Number(bytes.toString('latin1', start, at)));
-              if (!Number.isFinite(n)) fail('not a number');
-            }
-            values[c]!.push(negative ? -n : n);
+          if (b === N) {
+            at = nullAt(bytes, at, fail);
+            numbers[c]![rows] = NaN;
+            continue;
           }
+          const start = at;
+          let negative = false;
+          if (b === MINUS) negative = true, at++;
+          const digits = at;
+          let n = 0;
+          for (let d = bytes[at]! - 48; d >= 0 && d <= 9 && at < end; d = bytes[++at]! - 48) n = n * 10 + d;
+          if (at === digits) fail('an integer without digits');
+          // Past 15 digits (or a number SQLite wrote otherwise) as JSON.parse would read it: the nearest double.
+          const next = bytes[at];
+          if (at - digits > EXACT_DIGITS || next === DOT || next === 0x65 || next === 0x45) {
+            while (at < end && bytes[at] !== COMMA && bytes[at] !== CLOSE) at++;
+            n = Math.abs(Number(bytes.latin1Slice(start, at)));
+            if (!Number.isFinite(n)) fail('not a number');
+          }
+          numbers[c]![rows] = negative ? -n : n;
         } else if (kind === CellKind.Text) {
-          if (b === N) at = nullAt(bytes, at, fail), values[c]!.push(null);
-          else {
-            if (b !== QUOTE) fail('a text that is not a string');
-            const start = ++at;
-            let escaped = false, ascii = true;
-            for (let x = bytes[at]; x !== QUOTE; x = bytes[at]) {
-              if (at >= end) fail('an unterminated string');
-              if (x === BACKSLASH) escaped = true, at += 2;
-              else {
-                if (x! >= 0x80) ascii = false;
-                at++;
-              }
-            }
-            const text = escaped ? (JSON.parse(bytes.toString('utf8', start - 1, at + 1)) as string) : ascii ? bytes.toString('latin1', start, at) : bytes.toString('utf8', start, at);
-            values[c]!.push(text);
-            at++;
+          if (b === N) {
+            at = nullAt(bytes, at, fail);
+            forms[c]![rows] = TEXT_NULL;
+            continue;
           }
+          if (b !== QUOTE) fail('a text that is not a string');
+          const start = ++at;
+          let form = TEXT_ASCII;
+          for (let x = bytes[at]; x !== QUOTE; x = bytes[at]) {
+            if (at >= end) fail('an unterminated string');
+            if (x === BACKSLASH) form = TEXT_ESCAPED, at += 2;
+            else {
+              if (x! >= 0x80 && form === TEXT_ASCII) form = TEXT_UTF8;
+              at++;
+            }
+          }
+          starts[c]![rows] = start;
+          ends[c]![rows] = at;
+          forms[c]![rows] = form;
+          at++;
         } else {
           if (b !== QUOTE) fail(kind === CellKind.Real ? 'a real that is not quoted text' : 'a geometry that is not hex');
           const start = ++at;
           while (at < end && bytes[at] !== QUOTE) at++;
           if (at >= end) fail('an unterminated string');
           if (kind === CellKind.Hex) {
-            hexStart[c]![rows] = start;
-            hexLength[c]![rows] = at - start;
-          } else values[c]!.push(realAt(bytes, start, at));
+            starts[c]![rows] = start;
+            ends[c]![rows] = at;
+          } else numbers[c]![rows] = realAt(bytes, start, at) ?? NaN;
           at++;
         }
       }
@@ -120,7 +170,7 @@ export function scanRows(bytes: Buffer, kinds: readonly CellKind[]): ScannedRows
     }
   }
   if (at !== end) fail('bytes after the rows');
-  return { length: rows, values, hexStart, hexLength };
+  return new ScannedRows(bytes, rows, kinds, numbers, starts, ends, forms);
 }
 
 /** The position after a "null" at `at`. */
@@ -154,7 +204,7 @@ export function realAt(bytes: Buffer, start: number, end: number): number | null
   }
   let n: number;
   if (at === end && digits > 0 && digits <= EXACT_DIGITS) n = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
-  else n = Math.abs(Number(bytes.toString('latin1', negative ? start + 1 : start, end)));
+  else n = Math.abs(Number(bytes.latin1Slice(negative ? start + 1 : start, end)));
   if (!Number.isFinite(n)) throw new RowsScanError('a real that is not a finite number');
   return negative ? -n : n;
 }

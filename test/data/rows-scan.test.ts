@@ -53,13 +53,14 @@ describe('rows-scan', () => {
     const parsed = JSON.parse(json) as unknown[][];
     for (let r = 0; r < rows.length; r++) {
       const row = parsed[r]!;
-      assert.equal(scanned.values[0]![r], row[0]);
-      assert.equal(scanned.values[1]![r], row[1], `row ${r} integer`);
-      assert.equal(scanned.values[2]![r], row[2], `row ${r} text`);
+      assert.equal(scanned.value(0, r), row[0]);
+      assert.equal(scanned.value(1, r), row[1], `row ${r} integer`);
+      assert.equal(scanned.value(2, r), row[2], `row ${r} text`);
       const real = row[3] === 'NULL' ? null : Number(row[3]);
-      assert.ok(Object.is(scanned.values[3]![r], real), `row ${r} real ${String(row[3])}: ${String(scanned.values[3]![r])}`);
-      const start = scanned.hexStart[4]![r]!, length = scanned.hexLength[4]![r]!;
-      assert.equal(bytes.toString('latin1', start, start + length), row[4]);
+      assert.ok(Object.is(scanned.value(3, r), real), `row ${r} real ${String(row[3])}: ${String(scanned.value(3, r))}`);
+      assert.equal(scanned.value(4, r), row[4]);
+      const start = scanned.start[4]![r]!, end = scanned.end[4]![r]!;
+      assert.equal(bytes.toString('latin1', start, end), row[4]);
     }
   });
 
@@ -76,7 +77,7 @@ describe('rows-scan', () => {
   it('an empty page, a page without geometry, and bytes that are not such rows', () => {
     assert.equal(scanRows(Buffer.from('[]'), [CellKind.Integer]).length, 0);
     const two = scanRows(Buffer.from('[[1,"a"],[2,null]]'), [CellKind.Integer, CellKind.Text]);
-    assert.deepEqual(two.values, [[1, 2], ['a', null]]);
+    assert.deepEqual([two.value(0, 0), two.value(1, 0), two.value(0, 1), two.value(1, 1)], [1, 'a', 2, null]);
     const kinds = [CellKind.Integer, CellKind.Text];
     for (const bad of ['', '[', '[[1,"a"]', '[[1,"a"],]', '[[1,2]]', '[[1,"a",3]]', '[[1]]', '[["x","a"]]', '[[1,"a"]] ', '[[1,"a]]', '[[1,nul]]', '{"a":1}', '[[-,"a"]]']) {
       assert.throws(() => scanRows(Buffer.from(bad), kinds), RowsScanError, JSON.stringify(bad));
