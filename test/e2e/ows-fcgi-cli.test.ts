@@ -146,7 +146,7 @@ describe('bin/ows-fcgi', { timeout: 120_000 }, () => {
     assert.equal(await readFile(file, 'utf8'), 'x');
   });
 
-  test('run directly, bin/ows-fcgi execs node (same PID) with the flags of OWS_NODE_FLAGS, none by default, and MALLOC_ARENA_MAX=2', async () => {
+  test('run directly, bin/ows-fcgi execs node (same PID) without pretenuring, then the flags of OWS_NODE_FLAGS (none by default), and MALLOC_ARENA_MAX=2', async () => {
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     for (const [flags, expected] of [[undefined, []], ['', []], ['--max-semi-space-size=4 --max-old-space-size=1536', ['--max-semi-space-size=4', '--max-old-space-size=1536']]] as const) {
       const port = await freePort();
@@ -157,8 +157,8 @@ describe('bin/ows-fcgi', { timeout: 120_000 }, () => {
       await w.waitOutput(/accepting FastCGI connections/, 20_000);
       const args = cmdline(w.pid!);
       assert.equal(args[0], NODE, 'the shell became node (exec keeps the PID)');
-      assert.deepEqual(args.slice(1, 1 + expected.length), [...expected]);
-      assert.equal(args[1 + expected.length], OWS_FCGI);
+      assert.deepEqual(args.slice(1, 2 + expected.length), ['--no-allocation-site-pretenuring', ...expected]);
+      assert.equal(args[2 + expected.length], OWS_FCGI);
       const environ = readFileSync(`/proc/${w.pid!}/environ`, 'utf8').split('\0');
       assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'glibc malloc arenas capped by default');
       assert.equal(await hello(port), 'HelloServer!');
