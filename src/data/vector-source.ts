@@ -313,17 +313,22 @@ async function* pagedRead(first: PooledDataset | null, pp: PagedPlan, plan: Quer
       const to = Math.min(items.length, from + remaining);
       remaining -= to - from;
       if (next && !pages.busy && remaining > 0) pages.start(next);
-      for (let k = from; k < to;) {
-        const end = Math.min(to, k + BATCH);
-        const batch: Feature[] = new Array(end - k);
-        for (let j = 0; k < end; j++, k++) batch[j] = make(items.at(k));
-        yield batch;
-      }
+      yield* pageBatches(items, from, to, make);
       if (!pages.busy) return;
       request = next!;
     }
   } finally {
     await pages.close();
+  }
+}
+
+/** Features from..to of a page, made as each batch of up to BATCH is handed out. */
+function* pageBatches(page: Page, from: number, to: number, make: (raw: RawFeature) => Feature): Generator<Feature[]> {
+  for (let k = from; k < to;) {
+    const end = Math.min(to, k + BATCH);
+    const batch: Feature[] = new Array(end - k);
+    for (let j = 0; k < end; j++, k++) batch[j] = make(page.at(k));
+    yield batch;
   }
 }
 
@@ -398,12 +403,7 @@ async function* rangeRead(first: PooledDataset | null, pp: PagedPlan, range: { l
       if (remaining > page.length) fill();
       const end = Math.min(page.length, remaining);
       remaining -= end;
-      for (let k = 0; k < end;) {
-        const stop = Math.min(end, k + BATCH);
-        const batch: Feature[] = new Array(stop - k);
-        for (let j = 0; k < stop; j++, k++) batch[j] = make(page.at(k));
-        yield batch;
-      }
+      yield* pageBatches(page, 0, end, make);
       if (remaining <= 0) return;
     }
   } finally {
