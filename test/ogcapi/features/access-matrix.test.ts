@@ -78,7 +78,7 @@ interface Answer {
 }
 
 /** The parts of an answer that differ from one call to the next whatever was asked. */
-const stable = (body: string) => body.replace(/"timeStamp":"[^"]*"/g, '"timeStamp":""');
+const stable = (body: string) => body.replace(/"timeStamp":"[^"]*"/g, '"timeStamp":""').replace(/(<p class="summary">[^(<]*(?:<span class="matched">[^<]*<\/span>[^(<]*)?\()[^)]*\)/g, '$1)');
 /** A body with a name replaced by X, as written and as encoded in the links' query strings. */
 const swap = (body: string, name: string) => [name, encodeURIComponent(name), new URLSearchParams({ n: name }).toString().slice(2)]
   .reduce((b, n) => b.split(n).join('X'), body);
