@@ -77,7 +77,7 @@ declare module 'node:buffer' {
   }
 }
 
-const QUOTE = 0x22, COMMA = 0x2c, OPEN = 0x5b, CLOSE = 0x5d, BACKSLASH = 0x5c, MINUS = 0x2d, DOT = 0x2e, N = 0x6e, NULL_UPPER = 0x4e;
+const QUOTE = 0x22, COMMA = 0x2c, OPEN = 0x5b, CLOSE = 0x5d, BACKSLASH = 0x5c, MINUS = 0x2d, DOT = 0x2e, N = 0x6e;
 /** 10^k for the reals read digit by digit (k ≤ 15 decimals: quote() writes at most 15 significant digits so). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** Digits a double holds exactly as an integer mantissa (< 2^53). */
@@ -115,20 +115,8 @@ export function scanRows(bytes: Buffer, kinds: readonly CellKind[]): ScannedRows
             continue;
           }
           const start = at;
-          let negative = false;
-          if (b === MINUS) negative = true, at++;
-          const digits = at;
-          let n = 0;
-          for (let d = bytes[at]! - 48; d >= 0 && d <= 9 && at < end; d = bytes[++at]! - 48) n = n * 10 + d;
-          if (at === digits) fail('an integer without digits');
-          // Past 15 digits (or a number SQLite wrote otherwise) as JSON.parse would read it: the nearest double.
-          const next = bytes[at];
-          if (at - digits > EXACT_DIGITS || next === DOT || next === 0x65 || next === 0x45) {
-            while (at < end && bytes[at] !== COMMA && bytes[at] !== CLOSE) at++;
-            n = Math.abs(Number(bytes.latin1Slice(start, at)));
-            if (!Number.isFinite(n)) fail('not a number');
-          }
-          numbers[c]![rows] = negative ? -n : n;
+          while (at < end && bytes[at] !== COMMA && bytes[at] !== CLOSE) at++;
+          numbers[c]![rows] = numberAt(bytes, start, at, 'an integer');
         } else if (kind === CellKind.Text) {
           if (b === N) {
             at = nullAt(bytes, at, fail);
@@ -179,14 +167,20 @@ function nullAt(bytes: Buffer, at: number, fail: (what: string) => never): numbe
   return at + 4;
 }
 
-/**
- * quote()'s text of a real (bytes start..end) as a number: "NULL" is null; plain decimals of at most 15 digits
- * are mantissa / 10^k, which is exact (both are exact doubles and one division rounds once), the rest as Number()
- * reads them. An infinity or NaN is a RowsScanError (GDAL writes those otherwise).
- */
+/** quote()'s text of a real (bytes start..end) as a number, "NULL" as null (numberAt). */
 export function realAt(bytes: Buffer, start: number, end: number): number | null {
+  if (end - start === 4 && bytes.latin1Slice(start, end) === 'NULL') return null;
+  return numberAt(bytes, start, end, 'a real');
+}
+
+/**
+ * The number written at bytes start..end (a JSON integer, or quote()'s text of a real) as JSON.parse and Number()
+ * read it: plain decimals of at most 15 digits are mantissa / 10^k, which is exact (both are exact doubles and one
+ * division rounds once); the rest (more digits, exponents) go through Number(). No digit, a stray byte, an
+ * infinity or NaN is a RowsScanError (GDAL writes non-finite reals otherwise).
+ */
+function numberAt(bytes: Buffer, start: number, end: number, what: string): number {
   let at = start;
-  if (bytes[at] === NULL_UPPER && end - start === 4) return null;
   const negative = bytes[at] === MINUS;
   if (negative) at++;
   let mantissa = 0, digits = 0, decimals = -1;
@@ -203,8 +197,9 @@ export function realAt(bytes: Buffer, start: number, end: number): number | null
     if (decimals >= 0) decimals++;
   }
   let n: number;
-  if (at === end && digits > 0 && digits <= EXACT_DIGITS) n = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
-  else n = Math.abs(Number(bytes.latin1Slice(negative ? start + 1 : start, end)));
-  if (!Number.isFinite(n)) throw new RowsScanError('a real that is not a finite number');
-  return negative ? -n : n;
+  if (digits === 0) n = NaN;
+  else if (at === end && digits <= EXACT_DIGITS) n = (negative ? -mantissa : mantissa) / (decimals > 0 ? POW10[decimals]! : 1);
+  else n = Number(bytes.latin1Slice(start, end));
+  if (!Number.isFinite(n)) throw new RowsScanError(`rows: ${what} that is not a finite number at byte ${start}`);
+  return n;
 }

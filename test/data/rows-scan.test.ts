@@ -84,5 +84,7 @@ describe('rows-scan', () => {
     }
     assert.throws(() => scanRows(Buffer.from('[["1.5"]]'), [CellKind.Hex, CellKind.Hex]), RowsScanError);
     assert.throws(() => scanRows(Buffer.from('[[1.5]]'), [CellKind.Real]), RowsScanError);
+    for (const bad of ['""', '"--5.0"', '"-"', '" 5.0"', '"NUL1"']) assert.throws(() => scanRows(Buffer.from(`[[${bad}]]`), [CellKind.Real]), RowsScanError, bad);
+    for (const bad of ['--5', '-', '1x']) assert.throws(() => scanRows(Buffer.from(`[[${bad}]]`), [CellKind.Integer]), RowsScanError, bad);
   });
 });
